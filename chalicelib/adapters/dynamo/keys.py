@@ -1,0 +1,196 @@
+"""All single-table knowledge: key builders and item <-> domain mappers. Pure; no I/O.
+
+Layout (PK / SK):
+  TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>)
+  TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
+  DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
+  OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
+  ORDER#<mp>#<order>       / PAYMENT#<id> | REFUND#<id>
+  MARKETPLACE#<name>       / #MARKETPLACE
+  SELLER#<id>              / #SELLER
+  APIKEY#<sha256>          / #APIKEY
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from chalicelib.domain.decisions import Decision
+from chalicelib.domain.model import (Author, Marketplace, Message, Payment, Refund, Seller,
+                                     Ticket, TicketStatus, Timer)
+
+GSI1 = "GSI1"
+TTL_ATTRIBUTE = "expires_at"
+DELIVERY_RETENTION = timedelta(days=90)
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def ticket_key(ticket_id: str) -> dict:
+    return {"PK": f"TICKET#{ticket_id}", "SK": "#TICKET"}
+
+
+def delivery_key(marketplace: str, webhook_id: str) -> dict:
+    return {"PK": f"DELIVERY#{marketplace}#{webhook_id}", "SK": "#DELIVERY"}
+
+
+def slot_key(marketplace: str, seller_id: str, customer_id: str) -> dict:
+    return {"PK": f"OPENSLOT#{marketplace}#{seller_id}#{customer_id}", "SK": "#SLOT"}
+
+
+def order_pk(marketplace: str, order_id: str) -> str:
+    return f"ORDER#{marketplace}#{order_id}"
+
+
+def marketplace_key(name: str) -> dict:
+    return {"PK": f"MARKETPLACE#{name}", "SK": "#MARKETPLACE"}
+
+
+def seller_key(seller_id: str) -> dict:
+    return {"PK": f"SELLER#{seller_id}", "SK": "#SELLER"}
+
+
+def api_key_key(key_hash: str) -> dict:
+    return {"PK": f"APIKEY#{key_hash}", "SK": "#APIKEY"}
+
+
+def seller_gsi_pk(seller_id: str) -> str:
+    return f"SELLER#{seller_id}"
+
+
+def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
+    return f"{opened_at}#{ticket_id}"
+
+
+def to_attrs(item: dict) -> dict:
+    """Plain dict -> DynamoDB attribute values; None values are left out."""
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+
+
+def from_attrs(attrs: dict) -> dict:
+    return {k: _deserializer.deserialize(v) for k, v in attrs.items()}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def ticket_item(ticket: Ticket) -> dict:
+    opened = _iso(ticket.opened_at)
+    return {**ticket_key(ticket.id), "type": "ticket", "id": ticket.id,
+            "marketplace": ticket.marketplace, "thread_id": ticket.thread_id,
+            "seller_id": ticket.seller_id, "product_id": ticket.product_id,
+            "customer_id": ticket.customer_id, "status": ticket.status.value,
+            "opened_at": opened, "closed_at": _iso(ticket.closed_at),
+            "close_reason": ticket.close_reason, "linked_to": ticket.linked_to,
+            "shop_url": ticket.shop_url, "version": ticket.version,
+            "holds_slot": ticket.holds_slot,
+            "decisions": json.dumps([d.to_dict() for d in ticket.decisions]),
+            "timers": json.dumps([{"kind": t.kind, "due_at": _iso(t.due_at), "version": t.version}
+                                  for t in ticket.timers]),
+            "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id)}
+
+
+def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
+    return Ticket(
+        id=item["id"], marketplace=item["marketplace"], thread_id=item["thread_id"],
+        seller_id=item["seller_id"], product_id=item["product_id"],
+        customer_id=item["customer_id"], status=TicketStatus(item["status"]),
+        opened_at=_dt(item["opened_at"]), version=int(item["version"]),
+        closed_at=_dt(item.get("closed_at")), close_reason=item.get("close_reason"),
+        linked_to=item.get("linked_to"), shop_url=item.get("shop_url"), messages=messages,
+        holds_slot=bool(item.get("holds_slot", False)),
+        decisions=tuple(Decision.from_dict(d) for d in json.loads(item.get("decisions", "[]"))),
+        timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
+                     for t in json.loads(item.get("timers", "[]"))))
+
+
+def message_item(ticket_id: str, message: Message) -> dict:
+    fields = {"message_id": message.message_id, "author": message.author.value,
+              "body": message.body, "sent_at": _iso(message.sent_at),
+              "automated": message.automated, "tags": list(message.tags) or None,
+              "assignee": message.assignee, "subject": message.subject,
+              "shop_url": message.shop_url, "platform": message.platform,
+              "platform_version": message.platform_version,
+              "product_version": message.product_version, "order_id": message.order_id,
+              "attachments": message.attachments}
+    return {"PK": ticket_key(ticket_id)["PK"],
+            "SK": f"MSG#{fields['sent_at']}#{message.message_id}", "type": "message", **fields}
+
+
+def message_from_item(item: dict) -> Message:
+    return Message(
+        message_id=item["message_id"], author=Author(item["author"]), body=item["body"],
+        sent_at=_dt(item["sent_at"]), automated=bool(item.get("automated", False)),
+        tags=tuple(item.get("tags", ())), assignee=item.get("assignee"),
+        subject=item.get("subject"), shop_url=item.get("shop_url"),
+        platform=item.get("platform"), platform_version=item.get("platform_version"),
+        product_version=item.get("product_version"), order_id=item.get("order_id"),
+        attachments=int(item.get("attachments", 0)))
+
+
+def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: dict,
+                  recorded_at: datetime) -> dict:
+    expires = int((recorded_at + DELIVERY_RETENTION).timestamp())
+    return {**delivery_key(marketplace, webhook_id), "type": "delivery", "body_hash": body_hash,
+            "response": json.dumps(response), TTL_ATTRIBUTE: expires}
+
+
+def payment_item(payment: Payment) -> dict:
+    return {"PK": order_pk(payment.marketplace, payment.order_id),
+            "SK": f"PAYMENT#{payment.payment_id}", "type": "payment",
+            "payment_id": payment.payment_id, "order_id": payment.order_id,
+            "marketplace": payment.marketplace, "seller_id": payment.seller_id,
+            "product_id": payment.product_id, "customer_id": payment.customer_id,
+            "status": payment.status, "amount": payment.amount, "currency": payment.currency,
+            "occurred_at": _iso(payment.occurred_at), "purchase": payment.purchase,
+            "plan": payment.plan, "covers_until": _iso(payment.covers_until),
+            "shop_url": payment.shop_url,
+            "compatible_versions": list(payment.compatible_versions) or None}
+
+
+def payment_from_item(item: dict) -> Payment:
+    return Payment(
+        payment_id=item["payment_id"], order_id=item["order_id"], marketplace=item["marketplace"],
+        seller_id=item["seller_id"], product_id=item["product_id"],
+        customer_id=item["customer_id"], status=item["status"], amount=item["amount"],
+        currency=item["currency"], occurred_at=_dt(item["occurred_at"]),
+        purchase=item.get("purchase"), plan=item.get("plan"),
+        covers_until=_dt(item.get("covers_until")), shop_url=item.get("shop_url"),
+        compatible_versions=tuple(item.get("compatible_versions", ())))
+
+
+def refund_item(refund: Refund) -> dict:
+    return {"PK": order_pk(refund.marketplace, refund.order_id), "SK": f"REFUND#{refund.refund_id}",
+            "type": "refund", "refund_id": refund.refund_id, "order_id": refund.order_id,
+            "marketplace": refund.marketplace, "state": refund.state, "at": _iso(refund.at),
+            "customer_id": refund.customer_id, "reason": refund.reason,
+            "product_downloaded": refund.product_downloaded, "amount": refund.amount}
+
+
+def marketplace_item(marketplace: Marketplace) -> dict:
+    return {**marketplace_key(marketplace.name), "type": "marketplace", "name": marketplace.name,
+            "policy": marketplace.policy, "secrets": list(marketplace.secrets)}
+
+
+def marketplace_from_item(item: dict) -> Marketplace:
+    return Marketplace(name=item["name"], policy=item["policy"], secrets=tuple(item["secrets"]))
+
+
+def seller_item(seller: Seller) -> dict:
+    return {**seller_key(seller.seller_id), "type": "seller", "seller_id": seller.seller_id,
+            "policy": seller.policy}
+
+
+def seller_from_item(item: dict) -> Seller:
+    return Seller(seller_id=item["seller_id"], policy=item.get("policy"))
+
+
+def api_key_item(key_hash: str, seller_id: str) -> dict:
+    return {**api_key_key(key_hash), "type": "api_key", "seller_id": seller_id}

@@ -1,0 +1,170 @@
+"""DynamoDB ticket store: one TransactWriteItems per webhook, conditions built from named parts."""
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.adapters.memory import decode_cursor, encode_cursor
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
+                                      SlotTakenError)
+from chalicelib.domain.model import Payment, Ticket
+from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+
+from . import keys
+
+MUST_BE_NEW = "attribute_not_exists(PK)"
+VERSION_IS = "version = :expected"
+HELD_BY = "ticket_id = :expected"
+_RETRYABLE = {"TransactionConflict", "TransactionConflictException"}
+
+
+class DynamoTicketStore:
+    def __init__(self, client, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    def load_ticket(self, ticket_id: str) -> Ticket | None:
+        items = self._query_all(KeyConditionExpression="PK = :pk", ConsistentRead=True,
+                                ExpressionAttributeValues=keys.to_attrs(
+                                    {":pk": keys.ticket_key(ticket_id)["PK"]}))
+        head = next((i for i in items if i["SK"] == "#TICKET"), None)
+        if head is None:
+            return None
+        messages = tuple(keys.message_from_item(i) for i in items if i["SK"].startswith("MSG#"))
+        return keys.ticket_from_item(head, messages)
+
+    def commit(self, change: Change) -> None:
+        operations = self._operations(change)
+        try:
+            self._client.transact_write_items(TransactItems=operations)
+        except ClientError as exc:
+            raise self._translate(exc, operations) from exc
+        except BotoCoreError as exc:
+            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+
+    def _operations(self, change: Change) -> list[dict]:
+        delivery = change.delivery
+        record = keys.delivery_item(delivery.marketplace, delivery.webhook_id, delivery.body_hash,
+                                    change.response, change.recorded_at)
+        ops = [self._put(record, MUST_BE_NEW)]
+        ops += [self._slot_op(slot) for slot in change.slots]
+        for write in change.tickets:
+            if write.expected_version is None:
+                ops.append(self._put(keys.ticket_item(write.ticket), MUST_BE_NEW))
+            else:
+                ops.append(self._put(keys.ticket_item(write.ticket), VERSION_IS,
+                                     {":expected": write.expected_version}))
+            ops += [self._put(keys.message_item(write.ticket.id, m)) for m in write.new_messages]
+        ops += [self._put(keys.payment_item(p)) for p in change.payments]
+        ops += [self._put(keys.refund_item(r)) for r in change.refunds]
+        return ops
+
+    def _put(self, item: dict, condition: str | None = None, values: dict | None = None) -> dict:
+        put = {"TableName": self._table, "Item": keys.to_attrs(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if values:
+            put["ExpressionAttributeValues"] = keys.to_attrs(values)
+        return {"Put": put}
+
+    def _slot_op(self, slot: SlotWrite) -> dict:
+        key = keys.slot_key(slot.marketplace, slot.seller_id, slot.customer_id)
+        if slot.ticket_id is None:
+            return {"Delete": {"TableName": self._table, "Key": keys.to_attrs(key),
+                               "ConditionExpression": HELD_BY,
+                               "ExpressionAttributeValues": keys.to_attrs({":expected": slot.expected}),
+                               "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
+        item = {**key, "type": "slot", "ticket_id": slot.ticket_id, "opened_key": slot.opened_key}
+        if slot.expected is None:
+            return self._put(item, MUST_BE_NEW)
+        return self._put(item, HELD_BY, {":expected": slot.expected})
+
+    def _translate(self, exc: ClientError, operations: list[dict]) -> Exception:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code != "TransactionCanceledException":
+            return DependencyError(f"DynamoDB failed: {code}")
+        reasons = exc.response.get("CancellationReasons", [])
+        failed = [(i, r) for i, r in enumerate(reasons) if r.get("Code") not in (None, "None")]
+        for index, reason in failed:
+            if reason["Code"] == "ConditionalCheckFailed":
+                return self._condition_failure(operations[index], reason.get("Item"))
+        if any(r["Code"] in _RETRYABLE for _, r in failed):
+            return ConcurrencyError("transaction conflict")
+        return DependencyError(f"DynamoDB transaction cancelled: {[r['Code'] for _, r in failed]}")
+
+    @staticmethod
+    def _condition_failure(operation: dict, old_attrs: dict | None) -> Exception:
+        body = operation.get("Put") or operation.get("Delete")
+        pk = (body.get("Item") or body.get("Key"))["PK"]["S"]
+        old = keys.from_attrs(old_attrs) if old_attrs else None
+        if pk.startswith("DELIVERY#") and old:
+            return AlreadyAppliedError(json.loads(old["response"]), old["body_hash"])
+        if pk.startswith("OPENSLOT#") and old:
+            return SlotTakenError(old["ticket_id"], old.get("opened_key", ""))
+        return ConcurrencyError(f"{pk} moved on")
+
+    def list_tickets(self, query: TicketQuery) -> TicketPage:
+        filters, values = _list_filters(query)
+        values[":pk"] = keys.seller_gsi_pk(query.seller_id)
+        params = {"IndexName": keys.GSI1, "KeyConditionExpression": "GSI1PK = :pk",
+                  "ScanIndexForward": False, "Limit": max(query.limit, 25)}
+        if filters:
+            params["FilterExpression"] = " AND ".join(filters)
+        if query.status is not None:
+            params["ExpressionAttributeNames"] = {"#status": "status"}
+        if query.cursor:
+            params["ExclusiveStartKey"] = _start_key(query.seller_id, decode_cursor(query.cursor))
+        found: list[dict] = []
+        while True:
+            page = self._call("query", TableName=self._table,
+                              ExpressionAttributeValues=keys.to_attrs(values), **params)
+            found += [keys.from_attrs(i) for i in page.get("Items", [])]
+            if len(found) > query.limit or "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = [keys.ticket_from_item(i) for i in found[: query.limit]]
+        cursor = None
+        if len(found) > query.limit:
+            cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
+        return TicketPage(items=items, next_cursor=cursor)
+
+    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :p)", ConsistentRead=True,
+            ExpressionAttributeValues=keys.to_attrs(
+                {":pk": keys.order_pk(marketplace, order_id), ":p": "PAYMENT#"}))
+        return [keys.payment_from_item(i) for i in items]
+
+    def _query_all(self, **params) -> list[dict]:
+        items: list[dict] = []
+        while True:
+            page = self._call("query", TableName=self._table, **params)
+            items += [keys.from_attrs(i) for i in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return items
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _call(self, operation: str, **params) -> dict:
+        try:
+            return getattr(self._client, operation)(**params)
+        except (ClientError, BotoCoreError) as exc:
+            raise DependencyError(f"DynamoDB {operation} failed: {type(exc).__name__}") from exc
+
+
+def _list_filters(query: TicketQuery) -> tuple[list[str], dict]:
+    filters, values = [], {}
+    for name, value in (("#status", query.status), ("product_id", query.product_id),
+                        ("customer_id", query.customer_id)):
+        if value is not None:
+            placeholder = ":" + name.strip("#")
+            filters.append(f"{name} = {placeholder}")
+            values[placeholder] = value
+    return filters, values
+
+
+def _start_key(seller_id: str, cursor: dict) -> dict:
+    ticket_id = str(cursor.get("i", ""))
+    return keys.to_attrs({**keys.ticket_key(ticket_id), "GSI1PK": keys.seller_gsi_pk(seller_id),
+                          "GSI1SK": keys.seller_gsi_sk(str(cursor.get("o", "")), ticket_id)})

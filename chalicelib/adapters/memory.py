@@ -1,0 +1,128 @@
+"""In-memory store and directory: same contract as the DynamoDB ones, for tests and simulations."""
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from dataclasses import replace
+
+from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.model import Marketplace, Payment, Seller, Ticket
+from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+
+
+def encode_cursor(key: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict:
+    """Opaque to clients; a cursor that does not decode is their input error."""
+    from chalicelib.domain.errors import InvalidInputError
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(key, dict):
+            raise ValueError
+        return key
+    except (ValueError, TypeError, UnicodeError) as exc:
+        raise InvalidInputError("cursor is not valid", [("cursor", "not a cursor from a previous page")]) from exc
+
+
+def _slot_key(slot: SlotWrite) -> tuple[str, str, str]:
+    return (slot.marketplace, slot.seller_id, slot.customer_id)
+
+
+class InMemoryTicketStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.tickets: dict[str, Ticket] = {}
+        self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
+        self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self.payments: dict[tuple[str, str, str], Payment] = {}
+        self.refunds: dict[tuple[str, str, str], object] = {}
+
+    def load_ticket(self, ticket_id: str) -> Ticket | None:
+        with self._lock:
+            return self.tickets.get(ticket_id)
+
+    def commit(self, change: Change) -> None:
+        with self._lock:
+            self._check(change)
+            self._apply(change)
+
+    def _check(self, change: Change) -> None:
+        delivery = change.delivery
+        stored = self.deliveries.get((delivery.marketplace, delivery.webhook_id))
+        if stored:
+            raise AlreadyAppliedError(response=stored[1], body_hash=stored[0])
+        for slot in change.slots:
+            held = self.slots.get(_slot_key(slot))
+            if (held[0] if held else None) != slot.expected:
+                raise SlotTakenError(*held) if held else ConcurrencyError("open slot was released")
+        for write in change.tickets:
+            current = self.tickets.get(write.ticket.id)
+            current_version = current.version if current else None
+            if current_version != write.expected_version:
+                raise ConcurrencyError(f"ticket {write.ticket.id} moved on")
+
+    def _apply(self, change: Change) -> None:
+        delivery = change.delivery
+        self.deliveries[(delivery.marketplace, delivery.webhook_id)] = (delivery.body_hash, change.response)
+        for slot in change.slots:
+            if slot.ticket_id is None:
+                self.slots.pop(_slot_key(slot), None)
+            else:
+                self.slots[_slot_key(slot)] = (slot.ticket_id, slot.opened_key)
+        for write in change.tickets:
+            self.tickets[write.ticket.id] = write.ticket
+        for payment in change.payments:
+            self.payments[(payment.marketplace, payment.order_id, payment.payment_id)] = payment
+        for refund in change.refunds:
+            self.refunds[(refund.marketplace, refund.order_id, refund.refund_id)] = refund
+
+    def list_tickets(self, query: TicketQuery) -> TicketPage:
+        with self._lock:
+            mine = [t for t in self.tickets.values() if t.seller_id == query.seller_id]
+        mine.sort(key=lambda t: (t.opened_at.isoformat(), t.id), reverse=True)
+        if query.cursor:
+            after = decode_cursor(query.cursor)
+            mine = [t for t in mine if (t.opened_at.isoformat(), t.id) < (after.get("o", ""), after.get("i", ""))]
+        matching = [t for t in mine if _matches(t, query)]
+        page = matching[: query.limit]
+        more = len(matching) > query.limit
+        cursor = encode_cursor({"o": page[-1].opened_at.isoformat(), "i": page[-1].id}) if more else None
+        return TicketPage(items=[replace(t) for t in page], next_cursor=cursor)
+
+    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]:
+        with self._lock:
+            return [p for (m, o, _), p in self.payments.items() if m == marketplace and o == order_id]
+
+
+def _matches(ticket: Ticket, query: TicketQuery) -> bool:
+    return ((query.status is None or ticket.status.value == query.status)
+            and (query.product_id is None or ticket.product_id == query.product_id)
+            and (query.customer_id is None or ticket.customer_id == query.customer_id))
+
+
+class InMemoryTenants:
+    def __init__(self) -> None:
+        self.marketplaces: dict[str, Marketplace] = {}
+        self.sellers: dict[str, Seller] = {}
+        self.key_hashes: dict[str, str] = {}
+
+    def add_marketplace(self, marketplace: Marketplace) -> None:
+        self.marketplaces[marketplace.name] = marketplace
+
+    def add_seller(self, seller: Seller, key_hashes: tuple[str, ...] = ()) -> None:
+        self.sellers[seller.seller_id] = seller
+        for key_hash in key_hashes:
+            self.key_hashes[key_hash] = seller.seller_id
+
+    def marketplace(self, name: str) -> Marketplace | None:
+        return self.marketplaces.get(name)
+
+    def seller_for_key_hash(self, key_hash: str) -> Seller | None:
+        seller_id = self.key_hashes.get(key_hash)
+        return self.sellers.get(seller_id) if seller_id else None
+
+    def seller(self, seller_id: str) -> Seller | None:
+        return self.sellers.get(seller_id)

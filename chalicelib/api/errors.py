@@ -1,0 +1,61 @@
+"""Exception -> HTTP status and error body, in one place."""
+from __future__ import annotations
+
+import functools
+import logging
+
+from chalice import Response
+
+from chalicelib.domain import errors
+
+logger = logging.getLogger("ticketwarden.api")
+
+STATUS = {
+    errors.InvalidInputError: (400, "invalid_request"),
+    errors.SignatureError: (401, "invalid_signature"),
+    errors.UnauthorizedError: (401, "unauthorized"),
+    errors.UnknownMarketplaceError: (404, "unknown_marketplace"),
+    errors.NotFoundError: (404, "not_found"),
+    errors.DeliveryConflictError: (409, "webhook_id_conflict"),
+    errors.PayloadTooLargeError: (413, "payload_too_large"),
+    errors.UnsupportedMediaTypeError: (415, "unsupported_media_type"),
+    errors.DependencyError: (503, "dependency_unavailable"),
+    errors.ConcurrencyError: (503, "dependency_unavailable"),
+}
+SIGNATURE_MESSAGE = "signature verification failed"
+
+
+def error_response(status: int, code: str, message: str,
+                   details: list[tuple[str, str]] | None = None) -> Response:
+    body = {"error": {"code": code, "message": message,
+                      "details": [{"field": f, "problem": p} for f, p in details or []]}}
+    headers = {"Content-Type": "application/json"}
+    if status == 503:
+        headers["Retry-After"] = "5"
+    return Response(body=body, status_code=status, headers=headers)
+
+
+def to_response(exc: errors.TicketwardenError) -> Response:
+    for kind, (status, code) in STATUS.items():
+        if isinstance(exc, kind):
+            message = SIGNATURE_MESSAGE if status == 401 and kind is errors.SignatureError else str(exc)
+            return error_response(status, code, message, getattr(exc, "details", None))
+    return internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> Response:
+    logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+    return error_response(500, "internal_error", "internal error; nothing was applied")
+
+
+def guarded(view):
+    """Every route answers the contract's error shape, never a stack trace."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except errors.TicketwardenError as exc:
+            return to_response(exc)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            return internal_error(exc)
+    return wrapper

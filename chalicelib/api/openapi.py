@@ -1,0 +1,90 @@
+"""The OpenAPI 3 document, built from the pydantic models and the route table."""
+from __future__ import annotations
+
+import functools
+
+from pydantic import BaseModel, TypeAdapter
+
+from . import schemas, wire_out
+
+REF = "#/components/schemas/{model}"
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}}
+
+
+def _ok(model: str, description: str = "OK") -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=model)}}}}
+
+
+def _query(name: str, description: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+SECURED = [{"apiKey": []}]
+WEBHOOK_HEADERS = [{"name": n, "in": "header", "required": True, "schema": {"type": "string"}}
+                   for n in ("webhook-id", "webhook-timestamp", "webhook-signature")]
+
+
+def _paths() -> dict:
+    return {
+        "/webhooks/{marketplace}": {"post": {
+            "summary": "Receive a signed marketplace event (Standard Webhooks)",
+            "parameters": [{"name": "marketplace", "in": "path", "required": True,
+                            "schema": {"type": "string"}}] + WEBHOOK_HEADERS,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": REF.format(model="WebhookEvent")}}}},
+            "responses": {"200": _ok("WebhookResponse"), "400": _error("Invalid body"),
+                          "401": _error("Bad signature"), "404": _error("Unknown marketplace"),
+                          "409": _error("webhook-id reused with another body"),
+                          "413": _error("Body too large"), "415": _error("Not JSON"),
+                          "503": _error("Dependency failed; retry")}}},
+        "/v1/tickets": {"get": {
+            "summary": "The seller's tickets, newest first", "security": SECURED,
+            "parameters": [_query("status", "open, closed or rejected",
+                                  {"type": "string", "enum": ["open", "closed", "rejected"]}),
+                           _query("product_id", "only this product"),
+                           _query("customer_id", "only this customer"),
+                           _query("limit", "page size (1-200)",
+                                  {"type": "integer", "minimum": 1, "maximum": 200}),
+                           _query("cursor", "next_cursor of the previous page")],
+            "responses": {"200": _ok("TicketPage"), "400": _error("Bad query"),
+                          "401": _error("Missing or bad API key")}}},
+        "/v1/tickets/{ticket_id}": {"get": {
+            "summary": "One ticket with messages, decisions, SLA clocks and timers",
+            "security": SECURED,
+            "parameters": [{"name": "ticket_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _ok("TicketDetail"), "401": _error("Missing or bad API key"),
+                          "404": _error("No such ticket for this seller")}}},
+        "/health": {"get": {"summary": "Liveness", "responses": {"200": _ok("Health")}}},
+        "/openapi.json": {"get": {"summary": "This document",
+                                  "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+    }
+
+
+def _schemas() -> dict:
+    models: dict[str, type[BaseModel] | TypeAdapter] = {
+        "WebhookEvent": TypeAdapter(schemas.WebhookEvent), **wire_out.MODELS}
+    components: dict = {}
+    for name, model in models.items():
+        adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
+        schema = adapter.json_schema(ref_template=REF)
+        components.update(schema.pop("$defs", {}))
+        components[name] = schema
+    return components
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    return {"openapi": "3.1.0",
+            "info": {"title": "Ticketwarden", "version": "1.0.0",
+                     "description": "Support-policy engine: signed marketplace webhooks in, "
+                                    "decisions and a seller status API out."},
+            "paths": _paths(),
+            "components": {"schemas": _schemas(), "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer"}}}}

@@ -1,0 +1,47 @@
+"""The composition root: Lambda, local mode and tests all wire the app here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.services.clock import SystemClock
+from chalicelib.services.handlers import WebhookHandlers
+from chalicelib.services.ingest import WebhookIngest
+from chalicelib.services.ports import Clock, TenantDirectory, TicketStore
+from chalicelib.services.status import StatusService
+from chalicelib.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: TicketStore
+    tenants: TenantDirectory
+    clock: Clock
+    ingest: WebhookIngest
+    status: StatusService
+
+
+def build(*, settings: Settings | None = None, store: TicketStore | None = None,
+          tenants: TenantDirectory | None = None, clock: Clock | None = None,
+          wall_clock: Clock | None = None) -> Services:
+    settings = settings or Settings.from_env()
+    store = store or _dynamo_store(settings)
+    tenants = tenants or _dynamo_tenants(settings)
+    clock = clock or SystemClock()
+    handlers = WebhookHandlers(store=store)
+    ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
+                           wall_clock=wall_clock or SystemClock())
+    return Services(settings=settings, store=store, tenants=tenants, clock=clock,
+                    ingest=ingest, status=StatusService(store=store, tenants=tenants))
+
+
+def _dynamo_store(settings: Settings) -> TicketStore:
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo.store import DynamoTicketStore
+    return DynamoTicketStore(client("dynamodb"), settings.table_name)
+
+
+def _dynamo_tenants(settings: Settings) -> TenantDirectory:
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo.tenants import DynamoTenants
+    return DynamoTenants(client("dynamodb"), settings.table_name)

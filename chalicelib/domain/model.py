@@ -1,0 +1,135 @@
+"""Domain types: frozen dataclasses and Enums, stdlib only."""
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from .decisions import Decision
+
+
+class TicketStatus(str, enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class Author(str, enum.Enum):
+    CUSTOMER = "customer"
+    SELLER = "seller"
+    MARKETPLACE = "marketplace"
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    author: Author
+    body: str
+    sent_at: datetime
+    automated: bool = False
+    tags: tuple[str, ...] = ()
+    assignee: str | None = None
+    subject: str | None = None
+    shop_url: str | None = None
+    platform: str | None = None
+    platform_version: str | None = None
+    product_version: str | None = None
+    order_id: str | None = None
+    attachments: int = 0
+
+
+@dataclass(frozen=True)
+class Timer:
+    kind: str
+    due_at: datetime
+    version: int
+
+
+def ticket_id_for(marketplace: str, thread_id: str) -> str:
+    """Derived, not random: a thread maps to one ticket id, so a lookup needs no index."""
+    digest = hashlib.sha256(f"{marketplace}\x00{thread_id}".encode()).hexdigest()
+    return f"tkt_{digest[:24]}"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    marketplace: str
+    thread_id: str
+    seller_id: str
+    product_id: str
+    customer_id: str
+    status: TicketStatus
+    opened_at: datetime
+    version: int = 0
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    linked_to: str | None = None
+    shop_url: str | None = None
+    holds_slot: bool = False  # claimed the customer's one open slot (CMS-4 profiles)
+    messages: tuple[Message, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    timers: tuple[Timer, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is TicketStatus.OPEN
+
+    def with_message(self, message: Message) -> Ticket:
+        return replace(self, messages=self.messages + (message,))
+
+    def with_decisions(self, decisions: tuple[Decision, ...]) -> Ticket:
+        return replace(self, decisions=self.decisions + decisions)
+
+    def closed(self, at: datetime, reason: str, status: TicketStatus = TicketStatus.CLOSED) -> Ticket:
+        return replace(self, status=status, closed_at=at, close_reason=reason)
+
+    def has_message(self, message_id: str) -> bool:
+        return any(m.message_id == message_id for m in self.messages)
+
+
+@dataclass(frozen=True)
+class Payment:
+    payment_id: str
+    order_id: str
+    marketplace: str
+    seller_id: str
+    product_id: str
+    customer_id: str
+    status: str
+    amount: str
+    currency: str
+    occurred_at: datetime
+    purchase: str | None = None
+    plan: str | None = None
+    covers_until: datetime | None = None
+    shop_url: str | None = None
+    compatible_versions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refund:
+    refund_id: str
+    order_id: str
+    marketplace: str
+    state: str  # "requested" | "completed"
+    at: datetime
+    customer_id: str | None = None
+    reason: str | None = None
+    product_downloaded: bool | None = None
+    amount: str | None = None
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    name: str
+    policy: str
+    secrets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Seller:
+    seller_id: str
+    policy: str | None = None
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,89 @@
+"""Ports: what the services need from the outside world, named for intent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.domain.events import Delivery
+from chalicelib.domain.model import Marketplace, Message, Payment, Refund, Seller, Ticket
+
+
+@dataclass(frozen=True)
+class TicketWrite:
+    """Save `ticket` if the stored one is at `expected_version` (None: must not exist yet)."""
+
+    ticket: Ticket
+    expected_version: int | None
+    new_messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotWrite:
+    """The customer's open-ticket slot (CMS-4): claim it, move it, or release it.
+
+    `expected` is the ticket id that must hold it now (None: must be free);
+    `ticket_id` None releases it.
+    """
+
+    marketplace: str
+    seller_id: str
+    customer_id: str
+    expected: str | None
+    ticket_id: str | None
+    opened_key: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Everything one webhook changes, committed atomically with its delivery record."""
+
+    delivery: Delivery
+    response: dict[str, Any]
+    recorded_at: datetime
+    tickets: tuple[TicketWrite, ...] = ()
+    slots: tuple[SlotWrite, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    seller_id: str
+    status: str | None = None
+    product_id: str | None = None
+    customer_id: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    items: list[Ticket] = field(default_factory=list)
+    next_cursor: str | None = None
+
+
+class TicketStore(Protocol):
+    def load_ticket(self, ticket_id: str) -> Ticket | None: ...
+
+    def commit(self, change: Change) -> None:
+        """Apply atomically or not at all.
+
+        Raises AlreadyAppliedError, SlotTakenError, ConcurrencyError or DependencyError.
+        """
+
+    def list_tickets(self, query: TicketQuery) -> TicketPage: ...
+
+    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]: ...
+
+
+class TenantDirectory(Protocol):
+    def marketplace(self, name: str) -> Marketplace | None: ...
+
+    def seller_for_key_hash(self, key_hash: str) -> Seller | None: ...
+
+    def seller(self, seller_id: str) -> Seller | None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...

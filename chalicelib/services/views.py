@@ -1,0 +1,34 @@
+"""How tickets look on the wire: one place, used by webhook responses and the status API."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.model import Message, Ticket
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def ticket_summary(ticket: Ticket) -> dict[str, Any]:
+    return {"id": ticket.id, "thread_id": ticket.thread_id, "marketplace": ticket.marketplace,
+            "seller_id": ticket.seller_id, "product_id": ticket.product_id,
+            "customer_id": ticket.customer_id, "status": ticket.status.value,
+            "opened_at": iso(ticket.opened_at), "closed_at": iso(ticket.closed_at),
+            "close_reason": ticket.close_reason, "linked_to": ticket.linked_to,
+            "message_count": len(ticket.messages), "version": ticket.version}
+
+
+def message_view(message: Message) -> dict[str, Any]:
+    return {"message_id": message.message_id, "author": message.author.value,
+            "body": message.body, "sent_at": iso(message.sent_at),
+            "automated": message.automated, "tags": list(message.tags)}
+
+
+def ticket_detail(ticket: Ticket) -> dict[str, Any]:
+    return {**ticket_summary(ticket),
+            "messages": [message_view(m) for m in sorted(ticket.messages, key=lambda m: m.sent_at)],
+            "decisions": [d.to_dict() for d in ticket.decisions],
+            "sla": [],
+            "timers": [{"kind": t.kind, "due_at": iso(t.due_at)} for t in ticket.timers]}

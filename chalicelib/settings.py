@@ -1,0 +1,35 @@
+"""Typed settings: the one place that reads os.environ."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str = "ticketwarden"
+    schedule_group: str = "ticketwarden"
+    log_level: str = "INFO"
+    stage: str = "dev"
+    local_mode: bool = False
+    max_body_bytes: int = 256 * 1024
+    timer_function_arn: str = ""
+    scheduler_role_arn: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("TICKETWARDEN_TABLE", cls.table_name),
+            schedule_group=env.get("TICKETWARDEN_SCHEDULE_GROUP", cls.schedule_group),
+            log_level=env.get("TICKETWARDEN_LOG_LEVEL", cls.log_level),
+            stage=env.get("TICKETWARDEN_STAGE", cls.stage),
+            local_mode=_flag(env.get("TICKETWARDEN_LOCAL")),
+            max_body_bytes=int(env.get("TICKETWARDEN_MAX_BODY_BYTES", cls.max_body_bytes)),
+            timer_function_arn=env.get("TICKETWARDEN_TIMER_FUNCTION_ARN", ""),
+            scheduler_role_arn=env.get("TICKETWARDEN_SCHEDULER_ROLE_ARN", ""))
