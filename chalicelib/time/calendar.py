@@ -19,8 +19,15 @@ from chalicelib.time.weekly_hours import CLOSED_WEEK, WeeklyHours, parse_weekly_
 from chalicelib.time.zones import as_utc, zone_info
 
 _SPEC_KEYS = frozenset(
-    {"tz", "hours", "holidays", "holiday_country", "holiday_subdiv", "holiday_years",
-     "calendar_days"}
+    {
+        "tz",
+        "hours",
+        "holidays",
+        "holiday_country",
+        "holiday_subdiv",
+        "holiday_years",
+        "calendar_days",
+    }
 )
 
 
@@ -35,6 +42,10 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         zone_info(self.zone)
+        if self.calendar_days and (any(self.hours) or self.holidays):
+            raise ValueError(
+                "calendar_days: every instant counts, so hours and holidays must be empty"
+            )
         if not self.calendar_days and not any(self.hours):
             raise ValueError("hours: no business hours at all; set calendar_days for 24/7 time")
 
@@ -121,4 +132,3 @@ class BusinessCalendar:
     @property
     def _zone(self) -> ZoneInfo:
         return zone_info(self.zone)
-

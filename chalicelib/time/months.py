@@ -10,7 +10,7 @@ gap (02:30 on a spring-forward night in Paris becomes 03:30 CEST).
 
 from __future__ import annotations
 
-from calendar import monthrange
+from calendar import monthrange  # the standard library's, not chalicelib.time.calendar
 from datetime import UTC, datetime
 
 from chalicelib.time.zones import as_utc, zone_info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -36,8 +37,8 @@ def parse_weekly_hours(spec: Mapping[str, Sequence[Any]]) -> WeeklyHours:
 def _parse_day(key: str, periods: Sequence[Any]) -> tuple[Period, ...]:
     if isinstance(periods, str) or not isinstance(periods, Sequence):
         raise ValueError(f"{key}: expected a list of [start, end] periods")
-    parsed = sorted(_parse_period(f"{key}[{index}]", period) for index, period in enumerate(periods))
-    for earlier, later in zip(parsed, parsed[1:]):
+    parsed = sorted(_parse_period(f"{key}[{i}]", period) for i, period in enumerate(periods))
+    for earlier, later in pairwise(parsed):
         if later.start < earlier.end:
             raise ValueError(f"{key}: periods overlap")
     return tuple(parsed)

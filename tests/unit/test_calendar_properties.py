@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.time.calendar import BusinessCalendar
-from chalicelib.time.holidays_source import holiday_dates
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
@@ -48,7 +47,9 @@ DST_EDGES = [
 ZONES = [UTC, ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York"), ZoneInfo("Asia/Kolkata")]
 
 anywhere = st.datetimes(
-    min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.sampled_from(ZONES)
+    min_value=datetime(2024, 1, 1),
+    max_value=datetime(2030, 12, 31),
+    timezones=st.sampled_from(ZONES),
 )
 near_dst = st.builds(
     lambda edge, offset: edge + offset,
@@ -57,7 +58,9 @@ near_dst = st.builds(
 )
 instants = st.one_of(anywhere, near_dst)
 durations = st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=120))
-positive_durations = st.timedeltas(min_value=timedelta(microseconds=1), max_value=timedelta(hours=120))
+positive_durations = st.timedeltas(
+    min_value=timedelta(microseconds=1), max_value=timedelta(hours=120)
+)
 spans = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=21))
 
 calendars = pytest.mark.parametrize("calendar", CALENDARS.values(), ids=CALENDARS.keys())

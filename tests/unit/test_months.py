@@ -20,7 +20,7 @@ ONE_SECOND = timedelta(seconds=1)
         pytest.param(datetime(2026, 3, 31, 10, tzinfo=UTC), 1, "UTC",
                      datetime(2026, 4, 30, 10, tzinfo=UTC), id="31 March + 1 is 30 April"),
         pytest.param(datetime(2028, 1, 31, 10, tzinfo=UTC), 1, "UTC",
-                     datetime(2028, 2, 29, 10, tzinfo=UTC), id="31 January 2028 + 1 is 29 February"),
+                     datetime(2028, 2, 29, 10, tzinfo=UTC), id="31 January 2028 + 1 is 29 Feb"),
         pytest.param(datetime(2028, 2, 29, 10, tzinfo=UTC), 12, "UTC",
                      datetime(2029, 2, 28, 10, tzinfo=UTC), id="29 February + 12 is 28 February"),
         pytest.param(datetime(2028, 2, 29, 10, tzinfo=UTC), 48, "UTC",

@@ -1,0 +1,29 @@
+# Ticketwarden: every target sets itself up on a fresh machine (python3 with venv is all it needs).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test eval bench install clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: moto server + table + demo tenants + chalice local on http://127.0.0.1:8000
+run: $(STAMP)
+	$(PY) -m chalicelib.local
+
+## make test: the whole suite (unit, service, adapters on moto, app, e2e over HTTP)
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+## make eval: accuracy tables of the text analysis -> EVALUATION.md (not part of make test)
+eval: $(STAMP)
+	$(PY) -m evaluation
+
+clean:
+	rm -rf $(VENV) .hypothesis

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chalicelib.adapters.dynamo.schema import create_table
+from chalicelib.adapters.dynamo.store import DynamoTicketStore
+from chalicelib.adapters.memory import InMemoryTicketStore
+
+TABLE = "ticketwarden-test"
+
+
+@pytest.fixture
+def dynamodb(aws_env):
+    """A fresh moto account per test: small tables keep moto's transactions fast (TRAPS.md)."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        create_table(client, TABLE)
+        yield client
+
+
+@pytest.fixture(params=["memory", "dynamo"])
+def store(request):
+    if request.param == "memory":
+        return InMemoryTicketStore()
+    return DynamoTicketStore(request.getfixturevalue("dynamodb"), TABLE)

@@ -1,0 +1,130 @@
+"""One contract, two stores: the in-memory fake must behave like DynamoDB (run on moto)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.domain.decisions import Decision
+from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.events import Delivery
+from chalicelib.domain.model import (Author, Message, Payment, Ticket, TicketStatus, Timer,
+                                     ticket_id_for)
+from chalicelib.services.ports import Change, SlotWrite, TicketQuery, TicketWrite
+from tests.builders import T0
+
+
+def a_message(n: int = 1, at=T0) -> Message:
+    return Message(message_id=f"m{n}", author=Author.CUSTOMER, body=f"body {n}", sent_at=at,
+                   tags=("pre_sale",), platform="magento", platform_version="2.4.7")
+
+
+def a_ticket(thread: str = "th-1", seller: str = "acme", at=T0, **overrides) -> Ticket:
+    ticket = Ticket(id=ticket_id_for("cmsmart", thread), marketplace="cmsmart", thread_id=thread,
+                    seller_id=seller, product_id="p1", customer_id="c1", status=TicketStatus.OPEN,
+                    opened_at=at, version=1, messages=(a_message(at=at),))
+    return replace(ticket, **overrides)
+
+
+def change(hook: str, *writes: TicketWrite, body_hash: str = "h", **extra) -> Change:
+    return Change(delivery=Delivery("cmsmart", hook, body_hash, "message.created"),
+                  response={"event_id": hook}, recorded_at=T0, tickets=writes, **extra)
+
+
+def create(store, ticket: Ticket, hook: str | None = None) -> None:
+    store.commit(change(hook or f"wh-{ticket.thread_id}", TicketWrite(ticket, None, ticket.messages)))
+
+
+class TestTicketStoreContract:
+    def test_a_committed_ticket_loads_back_equal(self, store):
+        decision = Decision(rule="CMS-3", outcome="reject", reason="r", policy="cmsmart@1",
+                            evidence={"count": 4}, code="too_many_questions")
+        ticket = a_ticket(decisions=(decision,), timers=(Timer("auto_close", T0, 1),))
+        create(store, ticket)
+        assert store.load_ticket(ticket.id) == ticket
+
+    def test_an_unknown_ticket_loads_as_none(self, store):
+        assert store.load_ticket("tkt_missing") is None
+
+    def test_appending_a_message_keeps_both_in_order(self, store):
+        ticket = a_ticket()
+        create(store, ticket)
+        second = a_message(2, T0 + timedelta(minutes=5))
+        updated = replace(ticket.with_message(second), version=2)
+        store.commit(change("wh-2", TicketWrite(updated, 1, (second,))))
+        assert [m.message_id for m in store.load_ticket(ticket.id).messages] == ["m1", "m2"]
+
+    def test_a_repeated_delivery_returns_the_first_response(self, store):
+        create(store, a_ticket(), hook="wh-1")
+        with pytest.raises(AlreadyAppliedError) as raised:
+            store.commit(change("wh-1", TicketWrite(a_ticket("th-2"), None), body_hash="h"))
+        assert raised.value.response == {"event_id": "wh-1"} and raised.value.body_hash == "h"
+        assert store.load_ticket(a_ticket("th-2").id) is None
+
+    def test_a_stale_version_is_a_conflict_and_changes_nothing(self, store):
+        ticket = a_ticket()
+        create(store, ticket)
+        with pytest.raises(ConcurrencyError):
+            store.commit(change("wh-x", TicketWrite(replace(ticket, version=3), 2)))
+        assert store.load_ticket(ticket.id).version == 1
+
+    def test_creating_an_existing_ticket_is_a_conflict(self, store):
+        create(store, a_ticket())
+        with pytest.raises(ConcurrencyError):
+            create(store, a_ticket(), hook="wh-other")
+
+    def test_a_failed_commit_does_not_record_the_delivery(self, store):
+        ticket = a_ticket()
+        create(store, ticket)
+        with pytest.raises(ConcurrencyError):
+            store.commit(change("wh-y", TicketWrite(ticket, 7)))
+        store.commit(change("wh-y", TicketWrite(replace(ticket, version=2), 1)))
+
+    def test_the_open_slot_is_claimed_once(self, store):
+        slot = SlotWrite("cmsmart", "acme", "c1", expected=None, ticket_id="t1", opened_key="k1")
+        store.commit(change("wh-a", slots=(slot,)))
+        with pytest.raises(SlotTakenError) as raised:
+            store.commit(change("wh-b", slots=(replace(slot, ticket_id="t2", opened_key="k2"),)))
+        assert (raised.value.ticket_id, raised.value.opened_key) == ("t1", "k1")
+
+    def test_the_open_slot_moves_and_releases_only_from_its_holder(self, store):
+        claim = SlotWrite("cmsmart", "acme", "c1", expected=None, ticket_id="t1", opened_key="k1")
+        store.commit(change("wh-a", slots=(claim,)))
+        store.commit(change("wh-b", slots=(replace(claim, expected="t1", ticket_id="t0"),)))
+        with pytest.raises((SlotTakenError, ConcurrencyError)):
+            store.commit(change("wh-c", slots=(replace(claim, expected="t1", ticket_id=None),)))
+        store.commit(change("wh-d", slots=(replace(claim, expected="t0", ticket_id=None),)))
+        store.commit(change("wh-e", slots=(claim,)))
+
+    def test_tickets_list_newest_first_per_seller_with_filters(self, store):
+        for n in range(4):
+            create(store, a_ticket(f"th-{n}", at=T0 + timedelta(hours=n),
+                                   status=TicketStatus.CLOSED if n % 2 else TicketStatus.OPEN))
+        create(store, a_ticket("th-other", seller="globex"))
+        page = store.list_tickets(TicketQuery(seller_id="acme"))
+        assert [t.thread_id for t in page.items] == ["th-3", "th-2", "th-1", "th-0"]
+        assert page.next_cursor is None
+        page = store.list_tickets(TicketQuery(seller_id="acme", status="open"))
+        assert [t.thread_id for t in page.items] == ["th-2", "th-0"]
+
+    def test_tickets_paginate_without_gaps_or_repeats(self, store):
+        for n in range(7):
+            create(store, a_ticket(f"th-{n}", at=T0 + timedelta(minutes=n)))
+        seen, cursor = [], None
+        while True:
+            page = store.list_tickets(TicketQuery(seller_id="acme", limit=3, cursor=cursor))
+            seen += [t.thread_id for t in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == [f"th-{n}" for n in reversed(range(7))]
+
+    def test_payments_are_kept_per_order(self, store):
+        payment = Payment(payment_id="pay1", order_id="o1", marketplace="cmsmart", seller_id="acme",
+                          product_id="p1", customer_id="c1", status="succeeded", amount="10.00",
+                          currency="EUR", occurred_at=T0, covers_until=T0 + timedelta(days=30),
+                          compatible_versions=("1.7.x",))
+        store.commit(change("wh-p", payments=(payment,)))
+        assert store.payments_for_order("cmsmart", "o1") == [payment]
+        assert store.payments_for_order("cmsmart", "o2") == []
