@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.services.clock import SystemClock
 from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
+from chalicelib.services.policy import PolicyService
 from chalicelib.services.ports import Clock, TenantDirectory, TicketStore
 from chalicelib.services.status import StatusService
 from chalicelib.settings import Settings
@@ -28,11 +30,24 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     store = store or _dynamo_store(settings)
     tenants = tenants or _dynamo_tenants(settings)
     clock = clock or SystemClock()
-    handlers = WebhookHandlers(store=store)
+    policy = PolicyService(store=store, tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs),
+                           analyse=_analyser())
+    handlers = WebhookHandlers(store=store, policy=policy)
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
                            wall_clock=wall_clock or SystemClock())
     return Services(settings=settings, store=store, tenants=tenants, clock=clock,
                     ingest=ingest, status=StatusService(store=store, tenants=tenants))
+
+
+def _analyser():
+    from chalicelib.text.analysis import analyse
+    return analyse
+
+
+def warm_up() -> None:
+    """The Lambda init phase: load language profiles and lexicons before the first request."""
+    from chalicelib.text.analysis import warm_up as warm_text
+    warm_text()
 
 
 def _dynamo_store(settings: Settings) -> TicketStore:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
 
@@ -20,6 +21,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     timer_function_arn: str = ""
     scheduler_role_arn: str = ""
+    profile_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +34,5 @@ class Settings:
             local_mode=_flag(env.get("TICKETWARDEN_LOCAL")),
             max_body_bytes=int(env.get("TICKETWARDEN_MAX_BODY_BYTES", cls.max_body_bytes)),
             timer_function_arn=env.get("TICKETWARDEN_TIMER_FUNCTION_ARN", ""),
-            scheduler_role_arn=env.get("TICKETWARDEN_SCHEDULER_ROLE_ARN", ""))
+            scheduler_role_arn=env.get("TICKETWARDEN_SCHEDULER_ROLE_ARN", ""),
+            profile_dirs=tuple(Path(p) for p in env.get("TICKETWARDEN_PROFILE_DIRS", "").split(":") if p))

@@ -25,6 +25,7 @@ def next_id(prefix: str) -> str:
 def message_event(*, at: datetime = T0, **data) -> dict:
     body = {"message_id": next_id("msg"), "thread_id": "thread-1", "seller_id": "acme",
             "product_id": "one-step-checkout", "customer_id": "cust-1", "author": "customer",
+            "assignee": "anna",
             "body": "Hello, the checkout page shows a blank screen after I enabled the module. "
                     "How can I fix it?", "sent_at": iso(at)}
     body.update(data)

@@ -96,6 +96,11 @@ class InMemoryTicketStore:
         with self._lock:
             return [p for (m, o, _), p in self.payments.items() if m == marketplace and o == order_id]
 
+    def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]:
+        with self._lock:
+            return [p for p in self.payments.values()
+                    if p.marketplace == marketplace and p.customer_id == customer_id]
+
 
 def _matches(ticket: Ticket, query: TicketQuery) -> bool:
     return ((query.status is None or ticket.status.value == query.status)

@@ -149,7 +149,7 @@ def to_domain(event, marketplace: str) -> events.Event:
             platform=data.platform.name if data.platform else None,
             platform_version=data.platform.version if data.platform else None,
             product_version=data.product_version, order_id=data.order_id,
-            attachments=len(data.attachments))
+            attachment_types=tuple((a.content_type or '').lower() for a in data.attachments))
         return events.MessageCreated(thread_id=data.thread_id, seller_id=data.seller_id,
                                      product_id=data.product_id, customer_id=data.customer_id,
                                      message=message)

@@ -36,7 +36,7 @@ class Message:
     platform_version: str | None = None
     product_version: str | None = None
     order_id: str | None = None
-    attachments: int = 0
+    attachment_types: tuple[str, ...] = ()  # content types, e.g. image/png
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,24 @@
 """Load -> evaluate -> commit, one handler per event type, retried on optimistic conflicts."""
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable
 
 from chalicelib.domain import events
-from chalicelib.domain.decisions import Action, Decision
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DeliveryConflictError,
-                                      DependencyError)
+                                      DependencyError, SlotTakenError)
 from chalicelib.domain.model import Ticket, TicketStatus, ticket_id_for
+from chalicelib.policy.rules.open_tickets import SlotHolder
 
-from .ports import Change, SlotWrite, TicketStore, TicketWrite
+from . import open_slot
+from .plans import Plan
+from .ports import Change, TicketStore, TicketWrite
 from .views import ticket_summary
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 25
 
 
 @dataclass(frozen=True)
@@ -26,24 +30,11 @@ class Outcome:
         return {**self.response, "duplicate": self.duplicate}
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What a handler decided: the writes, and what the marketplace is told."""
-
-    tickets: tuple[TicketWrite, ...] = ()
-    slots: tuple[SlotWrite, ...] = ()
-    payments: tuple = ()
-    refunds: tuple = ()
-    ticket: Ticket | None = None
-    decisions: tuple[Decision, ...] = ()
-    actions: tuple[Action, ...] = ()
-    note: str | None = None
-
-
 @dataclass
 class WebhookHandlers:
     store: TicketStore
-    policy: Any = None  # the policy engine; None means life cycle only
+    policy: Any = None  # PolicyService; None means life cycle only
+    sleep: Callable[[float], None] = time.sleep
     handlers: dict[type, Callable] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,9 +45,9 @@ class WebhookHandlers:
                          events.RefundCompleted: self._refund}
 
     def handle(self, delivery: events.Delivery, event: events.Event, now: datetime) -> Outcome:
-        for _ in range(MAX_ATTEMPTS):
-            plan = self.handlers[type(event)](delivery.marketplace, event, now)
-            change = _change(delivery, plan, now)
+        holder: SlotHolder | None = None
+        for attempt in range(MAX_ATTEMPTS):
+            change = _change(delivery, self.handlers[type(event)](delivery.marketplace, event, now, holder), now)
             try:
                 self.store.commit(change)
                 return Outcome(change.response)
@@ -64,14 +55,18 @@ class WebhookHandlers:
                 if exc.body_hash != delivery.body_hash:
                     raise DeliveryConflictError("webhook-id already used with a different body") from exc
                 return Outcome(exc.response, duplicate=True)
+            except SlotTakenError as exc:
+                holder = SlotHolder(exc.ticket_id, exc.opened_key)
             except ConcurrencyError:
-                continue
+                holder = None
+                self.sleep(random.uniform(0, 0.005 * min(attempt, 10)))
         raise DependencyError("too many concurrent changes; retry the delivery")
 
-    def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime) -> Plan:
+    def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime,
+                         holder: SlotHolder | None) -> Plan:
         ticket = self.store.load_ticket(ticket_id_for(marketplace, event.thread_id))
         if ticket is None:
-            return self._open(marketplace, event, now)
+            return self._open(marketplace, event, now, holder)
         if ticket.has_message(event.message.message_id):
             return Plan(ticket=ticket, note="message already recorded")
         updated = replace(ticket.with_message(event.message), version=ticket.version + 1)
@@ -79,7 +74,8 @@ class WebhookHandlers:
             return self.policy.on_message(ticket, updated, event, now)
         return Plan(tickets=(TicketWrite(updated, ticket.version, (event.message,)),), ticket=updated)
 
-    def _open(self, marketplace: str, event: events.MessageCreated, now: datetime) -> Plan:
+    def _open(self, marketplace: str, event: events.MessageCreated, now: datetime,
+              holder: SlotHolder | None) -> Plan:
         ticket = Ticket(
             id=ticket_id_for(marketplace, event.thread_id), marketplace=marketplace,
             thread_id=event.thread_id, seller_id=event.seller_id, product_id=event.product_id,
@@ -87,38 +83,35 @@ class WebhookHandlers:
             opened_at=event.message.sent_at, version=1, shop_url=event.message.shop_url,
             messages=(event.message,))
         if self.policy:
-            return self.policy.on_open(ticket, event, now)
+            return self.policy.on_open(ticket, event, now, holder)
         return Plan(tickets=(TicketWrite(ticket, None, (event.message,)),), ticket=ticket)
 
-    def _thread_closed(self, marketplace: str, event: events.ThreadClosed, now: datetime) -> Plan:
+    def _thread_closed(self, marketplace: str, event: events.ThreadClosed, now: datetime,
+                       holder: SlotHolder | None) -> Plan:
         ticket = self.store.load_ticket(ticket_id_for(marketplace, event.thread_id))
         if ticket is None:
             return Plan(note="unknown thread: nothing to close")
         if not ticket.is_open:
             return Plan(ticket=ticket, note="ticket already closed")
-        closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1)
+        closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1,
+                         holds_slot=False)
         return Plan(tickets=(TicketWrite(closed, ticket.version),), ticket=closed,
-                    slots=_release_slot(ticket))
+                    slots=open_slot.release(ticket))
 
-    def _payment_updated(self, marketplace: str, event: events.PaymentUpdated, now: datetime) -> Plan:
+    def _payment_updated(self, marketplace: str, event: events.PaymentUpdated, now: datetime,
+                         holder: SlotHolder | None) -> Plan:
         return Plan(payments=(event.payment,), note=f"payment {event.payment.status} recorded")
 
-    def _refund(self, marketplace: str, event, now: datetime) -> Plan:
+    def _refund(self, marketplace: str, event, now: datetime, holder: SlotHolder | None) -> Plan:
         return Plan(refunds=(event.refund,), note=f"refund {event.refund.state} recorded")
-
-
-def _release_slot(ticket: Ticket) -> tuple[SlotWrite, ...]:
-    if not ticket.is_open or not ticket.holds_slot:
-        return ()
-    return (SlotWrite(ticket.marketplace, ticket.seller_id, ticket.customer_id,
-                      expected=ticket.id, ticket_id=None),)
 
 
 def _change(delivery: events.Delivery, plan: Plan, now: datetime) -> Change:
     response: dict[str, Any] = {
         "event_id": delivery.webhook_id, "type": delivery.event_type,
         "ticket": ticket_summary(plan.ticket) if plan.ticket else None,
-        "decisions": [d.to_dict() for d in plan.decisions],
+        "decisions": [{**d.to_dict(), "deciding": d is plan.deciding} for d in plan.decisions],
+        "decided_by": plan.deciding.rule if plan.deciding else None,
         "actions": [a.to_dict() for a in plan.actions]}
     if plan.note:
         response["note"] = plan.note

@@ -5,7 +5,7 @@ Layout (PK / SK):
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
   OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
-  ORDER#<mp>#<order>       / PAYMENT#<id> | REFUND#<id>
+  ORDER#<mp>#<order>       / PAYMENT#<id> | REFUND#<id>   (payments on GSI1: CUSTOMER#<mp>#<customer>)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -58,6 +58,10 @@ def api_key_key(key_hash: str) -> dict:
 
 def seller_gsi_pk(seller_id: str) -> str:
     return f"SELLER#{seller_id}"
+
+
+def customer_gsi_pk(marketplace: str, customer_id: str) -> str:
+    return f"CUSTOMER#{marketplace}#{customer_id}"
 
 
 def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
@@ -119,7 +123,7 @@ def message_item(ticket_id: str, message: Message) -> dict:
               "shop_url": message.shop_url, "platform": message.platform,
               "platform_version": message.platform_version,
               "product_version": message.product_version, "order_id": message.order_id,
-              "attachments": message.attachments}
+              "attachment_types": list(message.attachment_types) or None}
     return {"PK": ticket_key(ticket_id)["PK"],
             "SK": f"MSG#{fields['sent_at']}#{message.message_id}", "type": "message", **fields}
 
@@ -132,7 +136,7 @@ def message_from_item(item: dict) -> Message:
         subject=item.get("subject"), shop_url=item.get("shop_url"),
         platform=item.get("platform"), platform_version=item.get("platform_version"),
         product_version=item.get("product_version"), order_id=item.get("order_id"),
-        attachments=int(item.get("attachments", 0)))
+        attachment_types=tuple(item.get("attachment_types", ())))
 
 
 def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: dict,
@@ -152,7 +156,9 @@ def payment_item(payment: Payment) -> dict:
             "occurred_at": _iso(payment.occurred_at), "purchase": payment.purchase,
             "plan": payment.plan, "covers_until": _iso(payment.covers_until),
             "shop_url": payment.shop_url,
-            "compatible_versions": list(payment.compatible_versions) or None}
+            "compatible_versions": list(payment.compatible_versions) or None,
+            "GSI1PK": customer_gsi_pk(payment.marketplace, payment.customer_id),
+            "GSI1SK": f"PAYMENT#{_iso(payment.occurred_at)}#{payment.payment_id}"}
 
 
 def payment_from_item(item: dict) -> Payment:

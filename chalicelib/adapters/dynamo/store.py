@@ -137,6 +137,13 @@ class DynamoTicketStore:
                 {":pk": keys.order_pk(marketplace, order_id), ":p": "PAYMENT#"}))
         return [keys.payment_from_item(i) for i in items]
 
+    def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]:
+        items = self._query_all(
+            IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :p)",
+            ExpressionAttributeValues=keys.to_attrs(
+                {":pk": keys.customer_gsi_pk(marketplace, customer_id), ":p": "PAYMENT#"}))
+        return [keys.payment_from_item(i) for i in items]
+
     def _query_all(self, **params) -> list[dict]:
         items: list[dict] = []
         while True:

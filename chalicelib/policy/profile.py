@@ -1,0 +1,135 @@
+"""Policy profiles: YAML validated by pydantic; errors name the bad key and its line."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from chalicelib.domain.errors import ProfileError
+
+from .registry import RULE_TYPES, RuleType, When
+from .rules.base import Params
+
+BUILT_IN = Path(__file__).parent / "profiles"
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}-\d+[a-z]?$")]
+
+
+class RuleEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: RuleId
+    type: str
+    when: When | None = None
+    params: dict[str, Any] = {}
+
+
+class ProfileFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    version: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    seeds: list[str] = []
+    reply_languages: Annotated[list[str], Field(min_length=1)] = ["en"]
+    rules: Annotated[list[RuleEntry], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    when: str
+    params: Params
+    kind: RuleType
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    version: str
+    reply_languages: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def ref(self) -> str:
+        """What every decision records (CRJ-11: the policy may change without notice)."""
+        return f"{self.name}@{self.version}"
+
+    def rules_for(self, when: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.when == when)
+
+    def rule_of_type(self, rule_type: str) -> Rule | None:
+        return next((r for r in self.rules if r.type == rule_type), None)
+
+
+def parse_profile(text: str, source: str) -> Profile:
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{source}: not valid YAML: {exc}") from exc
+    try:
+        document = ProfileFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ProfileError(_describe(source, node, exc, ())) from exc
+    rules = tuple(_compile(source, node, index, entry) for index, entry in enumerate(document.rules))
+    ids = [r.id for r in rules]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise ProfileError(f"{source}: rule id(s) used twice: {', '.join(duplicated)}")
+    return Profile(name=document.name, version=document.version,
+                   reply_languages=tuple(document.reply_languages), rules=rules)
+
+
+def _compile(source: str, node, index: int, entry: RuleEntry) -> Rule:
+    kind = RULE_TYPES.get(entry.type)
+    if kind is None:
+        line = _line(node, ("rules", index, "type"))
+        raise ProfileError(f"{source}:{line}: rules[{index}].type: unknown rule type '{entry.type}' "
+                           f"(known: {', '.join(sorted(RULE_TYPES))})")
+    try:
+        params = kind.params.model_validate(entry.params)
+    except ValidationError as exc:
+        raise ProfileError(_describe(source, node, exc, ("rules", index, "params"))) from exc
+    return Rule(id=entry.id, type=entry.type, when=entry.when or kind.when, params=params, kind=kind)
+
+
+def _describe(source: str, node, exc: ValidationError, prefix: tuple) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        path = prefix + tuple(error["loc"])
+        problems.append(f"{source}:{_line(node, path)}: {_dotted(path)}: {error['msg']}")
+    return "; ".join(problems)
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _line(node, path: tuple) -> int:
+    """Walk the composed YAML to the deepest node of `path` that exists; 1-based line."""
+    for part in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return (node.start_mark.line + 1) if node is not None else 1
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
+    return parse_profile(text, str(path))
+
+
+@functools.lru_cache(maxsize=None)
+def built_in_profiles() -> dict[str, Profile]:
+    return {p.name: p for p in (load_profile(f) for f in sorted(BUILT_IN.glob("*.yaml")))}

@@ -1,0 +1,41 @@
+"""Reply templates per outcome code, in English and French, filled from the decision's evidence."""
+from __future__ import annotations
+
+import functools
+import string
+from pathlib import Path
+
+import yaml
+
+from chalicelib.domain.decisions import Action, Decision
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.lru_cache(maxsize=None)
+def templates(language: str) -> dict[str, str]:
+    return yaml.safe_load((TEMPLATES / f"{language}.yaml").read_text(encoding="utf-8"))
+
+
+def reply_language(detected: str | None, allowed: tuple[str, ...]) -> str:
+    """The message's language where the profile allows it, else the profile's first language."""
+    return detected if detected in allowed else allowed[0]
+
+
+def reply(decision: Decision, language: str) -> Action | None:
+    text = templates(language).get(decision.code or "", "")
+    if not text:
+        return None
+    return Action("reply", {"template": decision.code, "language": language,
+                            "text": _fill(text, decision.evidence)})
+
+
+def _fill(text: str, evidence: dict) -> str:
+    """Missing placeholders are left visible rather than raising mid-request."""
+    values = {k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in evidence.items()}
+    return string.Formatter().vformat(text, (), _Defaulting(values))
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,89 @@
+"""Applies the seller's policy profile to customer messages and turns the verdict into a Plan."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Callable
+
+from chalicelib.domain.errors import DependencyError, ProfileError
+from chalicelib.domain.events import MessageCreated
+from chalicelib.domain.model import Author, Ticket
+from chalicelib.policy import engine
+from chalicelib.policy.catalog import ProfileCatalog
+from chalicelib.policy.context import RuleContext
+from chalicelib.policy.profile import Profile
+from chalicelib.policy.replies import reply_language
+from chalicelib.policy.rules.open_tickets import SlotHolder
+from chalicelib.policy.verdict import settle
+from chalicelib.text.facts import TextFacts
+
+from . import open_slot
+from .plans import Plan
+from .ports import TenantDirectory, TicketStore, TicketWrite
+
+LICENCE_RULE_TYPES = ("other_shop", "incompatible_version")
+
+
+@dataclass
+class PolicyService:
+    store: TicketStore
+    tenants: TenantDirectory
+    catalog: ProfileCatalog
+    analyse: Callable[[str, tuple[str, ...]], TextFacts]
+
+    def profile_for(self, marketplace: str, seller_id: str) -> Profile:
+        seller = self.tenants.seller(seller_id)
+        market = self.tenants.marketplace(marketplace)
+        name = (seller.policy if seller and seller.policy else None) or (market.policy if market else None)
+        try:
+            return self.catalog.get(name or "")
+        except ProfileError as exc:
+            raise DependencyError(f"policy configuration: {exc}") from exc
+
+    def on_open(self, ticket: Ticket, event: MessageCreated, now: datetime,
+                holder: SlotHolder | None) -> Plan:
+        write = TicketWrite(ticket, None, (event.message,))
+        if event.message.author is not Author.CUSTOMER:
+            return Plan(tickets=(write,), ticket=ticket)
+        profile = self.profile_for(ticket.marketplace, ticket.seller_id)
+        ctx = self._context(profile, ticket, event, now, opening=True)
+        moment = engine.Moment(opening=True, ticket_open=True)
+        verdict = settle(ticket, engine.evaluate(profile, ctx, moment.names()), opening=True,
+                         now=now, language=self._language(profile, ctx))
+        plan = Plan(tickets=(replace(write, ticket=verdict.ticket),), ticket=verdict.ticket,
+                    decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
+        if not verdict.ticket.is_open:
+            return plan
+        return open_slot.claim(self.store, profile, ctx, plan, holder, self._language(profile, ctx))
+
+    def on_message(self, before: Ticket, after: Ticket, event: MessageCreated, now: datetime) -> Plan:
+        write = TicketWrite(after, before.version, (event.message,))
+        if event.message.author is not Author.CUSTOMER:
+            return Plan(tickets=(write,), ticket=after)
+        profile = self.profile_for(after.marketplace, after.seller_id)
+        moment = engine.Moment(opening=False, ticket_open=before.is_open)
+        ctx = self._context(profile, after, event, now, opening=False)
+        verdict = settle(after, engine.evaluate(profile, ctx, moment.names()), opening=False,
+                         now=now, language=self._language(profile, ctx))
+        ticket = verdict.ticket
+        slots = ()
+        if before.is_open and not ticket.is_open:
+            slots = open_slot.release(before)
+            ticket = replace(ticket, holds_slot=False)
+        return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, slots=slots,
+                    decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
+
+    def _context(self, profile: Profile, ticket: Ticket, event: MessageCreated, now: datetime,
+                 *, opening: bool) -> RuleContext:
+        categories = tuple(dict.fromkeys(
+            c for r in profile.rules if r.type == "lexicon" for c in r.params.categories))
+        payments = ()
+        if opening and any(profile.rule_of_type(t) for t in LICENCE_RULE_TYPES):
+            payments = tuple(self.store.payments_for_customer(ticket.marketplace, ticket.customer_id))
+        return RuleContext(ticket=ticket, message=event.message,
+                           text=self.analyse(event.message.body, categories), now=now,
+                           opening=opening, policy=profile.ref, payments=payments)
+
+    @staticmethod
+    def _language(profile: Profile, ctx: RuleContext) -> str:
+        return reply_language(ctx.text.language, profile.reply_languages)

@@ -1,0 +1,25 @@
+"""Text analysis, once per customer message, shared by every rule that reads words."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import language, lexicons, questions
+from .facts import LexiconHit, TextFacts
+
+
+def analyse(body: str, categories: Iterable[str] = ()) -> TextFacts:
+    """Language, questions and the lexicon categories the profile uses (and only those)."""
+    guess = language.detect_language(body)
+    counted = questions.count_questions(body, guess.language)
+    matches = lexicons.classify_all(body, tuple(categories)) if categories else {}
+    return TextFacts(
+        language=guess.language, language_probability=guess.probability,
+        language_reason=guess.reason, cleaned_chars=guess.cleaned_chars,
+        question_count=counted.count, questions=counted.questions,
+        lexicons={c: LexiconHit(c, m.matched, m.negated) for c, m in matches.items()})
+
+
+def warm_up() -> None:
+    """Load language profiles and lexicons now: the Lambda init phase, not the first request."""
+    language.warm_up()
+    lexicons.classify_all("warm up")

@@ -1,0 +1,222 @@
+"""Regexes and value tests for credentials pasted into support messages (English and French)."""
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+PLACEHOLDER = re.compile(r"\[redacted credential #(\d+)\]")
+
+_I = re.IGNORECASE
+_CONTEXT = (
+    r"(?:s?ftp|ssh|wp-admin|admin(?:istrat(?:or|eur))?|back[ -]?office|backend|cpanel|plesk|db|bdd"
+    r"|database|mysql|smtp|imap|wordpress|wp|magento|prestashop|hosting|server|serveur|new|nouveau"
+    r"|temporary|temporaire|provisoire|current|actuel)"
+)
+_PASSWORD_WORD = r"(?:mot[ -]de[ -]passe|passwords?|passwd|passphrase|pass|mdp|pwd|pw)"
+_USER_WORD = (
+    r"(?:user[ _-]?name|user|login|identifiant|utilisateur|nom d['’]utilisateur|e-?mail|courriel)"
+)
+_API_WORD = (
+    r"(?:api[ _-]?(?:key|token|secret)|apikey|secret[ _-]?key|client[ _-]?secret"
+    r"|consumer[ _-]?(?:key|secret)|access[ _-]?(?:key|token)|auth[ _-]?token|bearer|token|secret"
+    r"|cl[ée]s?[ _](?:api|secr[eè]te|priv[ée]e)|cl[ée] (?:du )?webservice|webservice[ _-]key"
+    r"|jeton(?: d['’]acc[eè]s)?)"
+)
+_USER_OR_LOG_IN_AS = rf"(?:{_USER_WORD}|log ?in as)"
+_PAIR_WORD = (
+    rf"(?:credentials|creds|login details|logins?|identifiants|codes? d['’]acc[eè]s|acc[eè]s|access"
+    rf"|{_USER_WORD}[ \t]*/[ \t]*{_PASSWORD_WORD})"
+)
+
+
+def _label(word: str) -> str:
+    """A keyword, maybe inside a config identifier (DB_PASSWORD) and beside a context word (FTP)."""
+    return (
+        rf"(?P<label>(?:\b{_CONTEXT}[ \t]+)?\b(?:[A-Za-z0-9]+_)*{word}(?:_[A-Za-z0-9]+)*\b"
+        rf"(?:[ \t]+{_CONTEXT}\b)?)['\"]?"
+    )
+
+
+_QUALIFIER = (  # "for the ftp account", "de l'admin", "(protégé par htaccess)"
+    r"(?:[ \t]+(?:for|of|to|on|du|des|de|pour|sur)[ \t]+|[ \t]+d['’]|[ \t]+de[ \t]+l['’])"
+    r"[\w.@'’-]+(?:[ \t]+[\w.@'’-]+){0,3}?(?:[ \t]*\([^()\n]{1,40}\))?"
+)
+_SEP = r"[ \t]*(?:=>|->|:=|[:=])[ \t]*"
+_VERB = r"[ \t]+(?:is(?:[ \t]+now)?|est(?:[ \t]+maintenant)?|c['’]est|sera|will[ \t]+be)\b[ \t]*:?[ \t]*"
+_CONNECT = rf"(?:(?:{_QUALIFIER})?(?:(?P<sep>{_SEP})|{_VERB})|[ \t]+)"
+_QUOTED = r"\"[^\"\n]+\"|'[^'\n]+'|«[ \t]?[^»\n]+?[ \t]?»|“[^”\n]+”|`[^`\n]+`"
+_USER_VALUE = rf"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s,;/\"'()<>:=]+)"
+_PASSWORD_FOLLOWS = (
+    rf"(?=(?:[ \t]*[,;/-][ \t]*|[ \t]+)(?:(?:and|et|with|avec)[ \t]+)?(?:(?:the|le|its|a|un)[ \t]+)?"
+    rf"(?:[\w-]+[ \t]+)?{_PASSWORD_WORD}\b)"
+)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
+QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "“": "”", "`": "`"}
+
+NON_VALUES = frozenset(
+    """the a an my your our his her its their this that it is not no yes none null n/a na empty
+    blank required mandatory missing wrong incorrect invalid correct same see sent below above
+    attached here there field reset forgotten forgot changed expired hidden unknown ok true false
+    and or with for to in on of from as still too also please le la les un une mon ma mes votre vos
+    notre nos son sa ses ce cet cette il elle on je est pas ne non oui aucun aucune vide requis
+    obligatoire manquant faux fausse incorrecte invalide erroné correct même idem identique voir
+    envoyé envoyée ci-dessous ci-joint joint ici champ oublié changé expiré inconnu et ou avec pour
+    dans de du des à en sur par aussi toujours trop""".split()
+)
+_EDGE_PUNCT = ".,;:!?()[]{}\"'«»“”`"
+_SYMBOLS = frozenset("!@#$%^&*_+=~/\\|<>{}[]€£§")
+
+
+def is_non_value(value: str) -> bool:
+    """True for words that follow "password:" in prose without being a password."""
+    core = value.strip(_EDGE_PUNCT).lower()
+    return core in NON_VALUES or "://" in core or core.startswith("www.")
+
+
+def looks_like_password(value: str) -> bool:
+    """Unlabelled prose ("the password is X") needs a value no ordinary word looks like."""
+    return len(value) >= 4 and (
+        any(c.isdigit() or c in _SYMBOLS for c in value) or any(c.isupper() for c in value[1:])
+    )
+
+
+def looks_random(value: str) -> bool:
+    """API keys and tokens are long mixes of letters and digits; order ids alone never get here."""
+    return (
+        len(value) >= 16
+        and any(c.isdigit() for c in value)
+        and any(c.isalpha() for c in value)
+        and "://" not in value
+    )
+
+
+def _is_quoted(match: re.Match) -> bool:
+    return match.group("value")[0] in QUOTE_PAIRS
+
+
+def accepts_password(value: str, match: re.Match) -> bool:
+    """After ':' or '=' any value counts; after a verb or a bare space it must look like one."""
+    if is_non_value(value):
+        return False
+    return bool(match.group("sep")) or _is_quoted(match) or looks_like_password(value)
+
+
+def accepts_pair(value: str, match: re.Match) -> bool:
+    return looks_like_password(value) and not is_non_value(match.group("user"))
+
+
+def accepts_random(value: str, match: re.Match) -> bool:
+    return looks_random(value)
+
+
+def accepts_username(value: str, match: re.Match) -> bool:
+    return not is_non_value(value) and not re.fullmatch(_PASSWORD_WORD, value, _I)
+
+
+def accepts_any(value: str, match: re.Match) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way a credential shows up; `label` None means the matched keyword is the label."""
+
+    kind: str
+    regex: re.Pattern
+    label: str | None
+    accepts: Callable[[str, re.Match], bool]
+    priority: int  # lower wins when two findings overlap
+
+
+def _shape(kind: str, label: str, pattern: str) -> Rule:
+    return Rule(kind, re.compile(rf"(?P<value>{pattern})"), label, accepts_any, 1)
+
+
+SECRET_RULES = (
+    Rule(
+        "private_key",
+        re.compile(
+            r"(?P<value>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----.*?"
+            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z))",
+            re.DOTALL,
+        ),
+        "private key",
+        accepts_any,
+        0,
+    ),
+    _shape("api_key", "AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    _shape("token", "GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255})\b"),
+    _shape("token", "Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{9,249}[A-Za-z0-9]"),
+    _shape("api_key", "Stripe secret key", r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}\b"),
+    _shape("api_key", "Google API key", r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])"),
+    _shape("api_key", "WooCommerce REST key", r"\bc[ks]_[0-9a-f]{40}\b"),
+    _shape("token", "JWT", r"\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]{5,}"),
+    _shape("url_userinfo", "URL user:password", r"(?<=://)[^\s:/@'\"<>]+:[^\s/@'\"<>]+(?=@[\w\[])"),
+    Rule(
+        "password",
+        re.compile(
+            r"(?P<label>application password|app password|mot de passe d['’]application)s?"
+            rf"(?:{_QUALIFIER})?(?P<sep>{_SEP})(?P<value>[A-Za-z0-9]{{4}}(?: [A-Za-z0-9]{{4}}){{5}})\b",
+            _I,
+        ),
+        None,
+        accepts_any,
+        1,
+    ),
+    Rule(
+        "password",
+        re.compile(rf"{_label(_PASSWORD_WORD)}{_CONNECT}(?P<value>{_QUOTED}|\S+)", _I),
+        None,
+        accepts_password,
+        2,
+    ),
+    Rule(
+        "password",
+        re.compile(
+            rf"(?P<label>\b{_PAIR_WORD}(?:[ \t]+{_CONTEXT}\b)?)(?:{_QUALIFIER})?{_SEP}"
+            r"(?P<user>[^\s/:,;\"'()]+)[ \t]*/[ \t]*(?P<value>\S++)(?![ \t]+[\w-]+[ \t]*[:=])",
+            _I,
+        ),
+        None,
+        accepts_pair,
+        2,
+    ),
+    Rule(
+        "api_key",
+        re.compile(
+            rf"{_label(_API_WORD)}(?:(?:[ \t]+[\w.'’-]+){{0,3}}?(?:{_SEP}|{_VERB})|[ \t]+)"
+            rf"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'<>]+)",
+            _I,
+        ),
+        None,
+        accepts_random,
+        3,
+    ),
+)
+
+USERNAME_RULES = (
+    Rule(
+        "username",
+        re.compile(rf"{_label(_USER_WORD)}(?:[ \t]*/[ \t]*{_USER_WORD})*(?:{_QUALIFIER})?"
+                   rf"(?:{_SEP}|{_VERB}|[ \t]+as[ \t]+){_USER_VALUE}", _I),
+        None,
+        accepts_username,
+        4,
+    ),
+    Rule(
+        "username",
+        re.compile(rf"{_label(_USER_OR_LOG_IN_AS)}[ \t]+{_USER_VALUE}{_PASSWORD_FOLLOWS}", _I),
+        None,
+        accepts_username,
+        4,
+    ),
+    Rule(
+        "username",
+        re.compile(rf"\b(?P<label>ssh|sftp|scp)[ \t]+(?:-\w+[ \t]+\S+[ \t]+)*(?P<value>[\w.-]+)@[\w.-]+", _I),
+        None,
+        accepts_username,
+        4,
+    ),
+    Rule("username", re.compile(rf"(?P<value>{_EMAIL}){_PASSWORD_FOLLOWS}", _I), "login email",
+         accepts_username, 4),
+)

@@ -1,0 +1,28 @@
+"""The result of analysing one message's text: plain data for the rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    category: str
+    matched: tuple[str, ...]
+    negated: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """The text analysis of one message, computed once and shared by all rules."""
+
+    language: str | None
+    language_probability: float
+    language_reason: str
+    cleaned_chars: int
+    question_count: int
+    questions: tuple[str, ...]
+    lexicons: dict[str, LexiconHit] = field(default_factory=dict)
+
+    def hit(self, category: str) -> LexiconHit | None:
+        found = self.lexicons.get(category)
+        return found if found and found.matched else None

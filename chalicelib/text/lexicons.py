@@ -1,0 +1,197 @@
+"""EN/FR keyword lexicons kept as data (one YAML file per category), with cheap negation."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterable, NoReturn
+
+import yaml
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+CATEGORIES: tuple[str, ...] = (
+    "threat",
+    "customization",
+    "basic_platform_knowledge",
+    "third_party_conflict",
+    "how_do_i",
+    "not_about_product",
+    "merchant_site_work",
+    "modified_source",
+    "incompatible_developments",
+    "installation_upgrade_error",
+    "compatibility_check",
+    "integration_troubleshooting",
+    "performance_tuning",
+    "developer_consultation",
+    "version_swap",
+)
+LANGUAGES = ("en", "fr")
+NEGATION_WINDOW = 3
+"""Tokens before a match searched for a cue: reaches "don't want any custom" (3 back) but not
+"not working since I customised" (4 back), where the cue negates another verb."""
+
+_KEYS = ("category", "description", "patterns", "negations")
+_TOKEN = re.compile(r"[\w']+")
+_SCOPE_BREAK = re.compile(r"[.!?;:,()\[\]\n]|\b(?:but|however|mais|cependant|pourtant)\b")
+_LOOK_BACK_CHARS = 200
+_SPELLING = str.maketrans({"’": "'", "‘": "'", "`": "'", "œ": "oe", "Œ": "oe", "æ": "ae"})
+
+
+@dataclass(frozen=True)
+class LexiconMatch:
+    category: str
+    matched: tuple[str, ...]
+    negated: tuple[str, ...]
+
+    @property
+    def hit(self) -> bool:
+        return bool(self.matched)
+
+
+@dataclass(frozen=True)
+class _FoldedText:
+    """Text casefolded without diacritics; `origin[i]` is the source index of folded char i."""
+
+    source: str
+    text: str
+    origin: tuple[int, ...]
+
+    def evidence(self, start: int, end: int) -> str:
+        return self.source[self.origin[start] : self.origin[end - 1] + 1]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    category: str
+    description: str
+    pattern: re.Pattern[str]
+    negation: re.Pattern[str]
+
+    def match(self, folded: _FoldedText) -> LexiconMatch:
+        matched: dict[str, None] = {}
+        negated: dict[str, None] = {}
+        for found in self.pattern.finditer(folded.text):
+            words = folded.evidence(found.start(), found.end())
+            is_negated = self._is_negated(folded.text, found.start())
+            (negated if is_negated else matched)[words] = None
+        return LexiconMatch(self.category, tuple(matched), tuple(negated))
+
+    def _is_negated(self, text: str, start: int) -> bool:
+        clause = _SCOPE_BREAK.split(text[max(0, start - _LOOK_BACK_CHARS) : start])[-1]
+        window = " ".join(_TOKEN.findall(clause)[-NEGATION_WINDOW:])
+        return bool(window) and self.negation.search(window) is not None
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPELLING))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _fold(text: str) -> _FoldedText:
+    """Fold char by char so every match maps back to the customer's own words."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = _strip_marks(char).casefold()
+        if folded.isspace():
+            folded = "\n" if char in "\n\r\u2028\u2029" else " "
+            if pieces and (pieces[-1] == folded or pieces[-1] == "\n"):
+                continue
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return _FoldedText(text, "".join(pieces), tuple(origin))
+
+
+def classify(text: str, category: str) -> LexiconMatch:
+    return _lexicon(category).match(_fold(text))
+
+
+def classify_all(text: str, categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
+    folded = _fold(text)
+    wanted = CATEGORIES if categories is None else tuple(categories)
+    return {category: _lexicon(category).match(folded) for category in wanted}
+
+
+def _lexicon(category: str) -> Lexicon:
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown lexicon category {category!r}; known: {', '.join(CATEGORIES)}")
+    return _bundled_lexicons()[category]
+
+
+@cache
+def _bundled_lexicons() -> dict[str, Lexicon]:
+    return {category: load_lexicon(LEXICON_DIR / f"{category}.yaml") for category in CATEGORIES}
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Validate one lexicon file; every error names the file and the offending key."""
+    path = Path(path)
+    document = _read_yaml(path)
+    _check_keys(path, document)
+    if document["category"] != path.stem:
+        _fail(path, "category", f"must equal the file name {path.stem!r}")
+    if not isinstance(document["description"], str) or not document["description"].strip():
+        _fail(path, "description", "must be a non-empty string")
+    patterns = _fragments(path, document, "patterns")
+    if not patterns:
+        _fail(path, "patterns", "must hold at least one pattern")
+    negations = _fragments(path, document, "negations")
+    return Lexicon(path.stem, document["description"].strip(), _union(patterns), _union(negations))
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read lexicon: {exc}") from exc
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: a lexicon must be a mapping with keys {', '.join(_KEYS)}")
+    return document
+
+
+def _check_keys(path: Path, document: dict) -> None:
+    for key in _KEYS:
+        if key not in document:
+            _fail(path, key, "is missing")
+    for key in document:
+        if key not in _KEYS:
+            _fail(path, str(key), "is not a lexicon key")
+
+
+def _fragments(path: Path, document: dict, key: str) -> list[str]:
+    by_language = document[key]
+    if not isinstance(by_language, dict):
+        _fail(path, key, f"must map languages ({', '.join(LANGUAGES)}) to lists")
+    fragments = []
+    for language, entries in by_language.items():
+        where = f"{key}.{language}"
+        if language not in LANGUAGES:
+            _fail(path, where, f"language must be one of {', '.join(LANGUAGES)}")
+        if not isinstance(entries, list):
+            _fail(path, where, "must be a list of strings")
+        fragments += [_compiled_fragment(path, f"{where}[{i}]", e) for i, e in enumerate(entries)]
+    return fragments
+
+
+def _compiled_fragment(path: Path, where: str, entry: object) -> str:
+    if not isinstance(entry, str) or not entry.strip():
+        _fail(path, where, "must be a non-empty string")
+    fragment = _strip_marks(entry.strip())
+    try:
+        re.compile(fragment)
+    except re.error as exc:
+        _fail(path, where, f"is not a valid regular expression ({exc})")
+    return fragment
+
+
+def _union(fragments: list[str]) -> re.Pattern[str]:
+    if not fragments:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)", re.IGNORECASE)
+
+
+def _fail(path: Path, key: str, problem: str) -> NoReturn:
+    raise ValueError(f"{path}: key {key!r} {problem}")
