@@ -18,7 +18,7 @@ from chalicelib.adapters.dynamo.schema import create_table
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.settings import Settings
 
-from . import tenants_file
+from . import moto_dynamodb, tenants_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
@@ -62,6 +62,7 @@ def main() -> int:
     args = arguments()
     tenants_file.load(args.tenants)  # fail fast, before anything starts
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's access log
+    moto_dynamodb.install()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
     moto.start()
     os.environ.update({**FAKE_AWS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{args.moto_port}",
@@ -69,7 +70,7 @@ def main() -> int:
     settings = Settings.from_env()
     seed(args.tenants, settings)
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload",
+        [sys.executable, "-m", "chalicelib.api.local_server", "--stage", "local",
          "--host", args.host, "--port", str(args.port)], cwd=ROOT, env=os.environ.copy())
     try:
         wait_for(f"http://{args.host}:{args.port}/health")

@@ -12,11 +12,11 @@ INLINE_CODE = re.compile(r"`[^`\n]+`")
 PHP_TAGS = re.compile(r"<\?(?:php|=)?.*?(?:\?>|$)", re.M)
 HTML_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>\n]*)?/?>")
 URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"'«»]*[^\s<>\"'«».,;:!?)\]]")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 UNIX_PATH = re.compile(r"(?<![\w.:/])~?(?:/[\w.@+~-]+){2,}/?")
-RELATIVE_PATH = re.compile(r"(?<![\w/])[\w.-]+(?:/[\w.-]+)+\.[a-zA-Z]{1,5}\b")
+RELATIVE_PATH = re.compile(r"(?<![\w./-])[\w.-]+(?:/[\w.-]+)+\.[a-zA-Z]{1,5}\b")
 WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\[^\s\"'<>]*")
-CLASS_PATH = re.compile(r"\b\w+(?:\\\w+){2,}\b|\b\w+(?:::\w+)+(?:\(\))?|\w+->\w+(?:\(\))?")
+CLASS_PATH = re.compile(r"\b\w+(?:\\\w+){2,}\b|\b\w+(?:::\w+)+(?:\(\))?|\b\w+->\w+(?:\(\))?")
 QUOTED_SPAN = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|«[^»\n]{1,300}»")
 MACHINE_SIGNAL = re.compile(
     r"[\[\]{}()<>\\/=;$#?]|::|->|\b\w*(?:Exception|Error|Warning|undefined|null)\b", re.I
@@ -44,7 +44,8 @@ LOG_LINE = re.compile(
 LOG_MARKER = re.compile(
     r"(?:SQLSTATE\[|PHP (?:Fatal|Parse|Warning|Notice|Deprecated)|\[(?:error|warn|notice|crit"
     r"|alert|emerg)\]|\[[\w:]*(?:error|warn)\]|\bmain\.(?:CRITICAL|ERROR|WARNING|INFO|DEBUG)\b"
-    r"|\b(?:request|app|php)\.(?:CRITICAL|ERROR|WARNING)\b|(?-i:Uncaught [A-Z]\w+)|Fatal error:).*$",
+    r"|\b(?:request|app|php)\.(?:CRITICAL|ERROR|WARNING)\b|(?-i:Uncaught [A-Z]\w+)"
+    r"|Fatal error:).*$",
     re.I,
 )
 QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)

@@ -125,28 +125,27 @@ class Rule:
     regex: re.Pattern
     label: str | None
     accepts: Callable[[str, re.Match], bool]
-    priority: int  # lower wins when two findings overlap
 
 
 def _shape(kind: str, label: str, pattern: str) -> Rule:
-    return Rule(kind, re.compile(rf"(?P<value>{pattern})"), label, accepts_any, 1)
+    return Rule(kind, re.compile(rf"(?P<value>{pattern})"), label, accepts_any)
 
 
+# Order matters: each rule sees what earlier rules found as placeholders, so the first rule to
+# claim a span wins, and a second redaction sees the same context and finds nothing new.
 SECRET_RULES = (
     Rule(
         "private_key",
         re.compile(
-            r"(?P<value>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----.*?"
-            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z))",
-            re.DOTALL,
+            r"(?P<value>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^\[]*?"
+            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=\[)|\Z))"  # cut-off paste
         ),
         "private key",
         accepts_any,
-        0,
     ),
     _shape("api_key", "AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     _shape("token", "GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255})\b"),
-    _shape("token", "Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{9,249}[A-Za-z0-9]"),
+    _shape("token", "Slack token", r"\bxox[abposr]-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+"),
     _shape("api_key", "Stripe secret key", r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,247}\b"),
     _shape("api_key", "Google API key", r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])"),
     _shape("api_key", "WooCommerce REST key", r"\bc[ks]_[0-9a-f]{40}\b"),
@@ -161,14 +160,12 @@ SECRET_RULES = (
         ),
         None,
         accepts_any,
-        1,
     ),
     Rule(
         "password",
         re.compile(rf"{_label(_PASSWORD_WORD)}{_CONNECT}(?P<value>{_QUOTED}|\S+)", _I),
         None,
         accepts_password,
-        2,
     ),
     Rule(
         "password",
@@ -179,7 +176,6 @@ SECRET_RULES = (
         ),
         None,
         accepts_pair,
-        2,
     ),
     Rule(
         "api_key",
@@ -190,7 +186,6 @@ SECRET_RULES = (
         ),
         None,
         accepts_random,
-        3,
     ),
 )
 
@@ -201,22 +196,19 @@ USERNAME_RULES = (
                    rf"(?:{_SEP}|{_VERB}|[ \t]+as[ \t]+){_USER_VALUE}", _I),
         None,
         accepts_username,
-        4,
     ),
     Rule(
         "username",
         re.compile(rf"{_label(_USER_OR_LOG_IN_AS)}[ \t]+{_USER_VALUE}{_PASSWORD_FOLLOWS}", _I),
         None,
         accepts_username,
-        4,
     ),
     Rule(
         "username",
         re.compile(rf"\b(?P<label>ssh|sftp|scp)[ \t]+(?:-\w+[ \t]+\S+[ \t]+)*(?P<value>[\w.-]+)@[\w.-]+", _I),
         None,
         accepts_username,
-        4,
     ),
     Rule("username", re.compile(rf"(?P<value>{_EMAIL}){_PASSWORD_FOLLOWS}", _I), "login email",
-         accepts_username, 4),
+         accepts_username),
 )

@@ -40,11 +40,13 @@ class Redaction:
 
 def find_credentials(text: str) -> tuple[FoundCredential, ...]:
     taken = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
-    ranked = sorted(_candidates(text), key=lambda c: (c[0], c[1].start, c[1].start - c[1].end))
-    secrets = _take([f for _, f in ranked if f.kind != "username"], taken)
-    logins = [f for _, f in ranked if f.kind == "username" and _near_any(f, secrets)]
-    logins = _take(logins, taken + [(f.start, f.end) for f in secrets])
-    return tuple(sorted(secrets + logins, key=lambda f: f.start))
+    found: list[FoundCredential] = []
+    for rule in SECRET_RULES + USERNAME_RULES:
+        view = _as_redacted(text, found)
+        for group in _findings(rule, view):
+            if _all_free(group, taken + [(f.start, f.end) for f in found]) and _belongs(rule, group, found):
+                found.extend(group)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def redact(text: str) -> Redaction:
@@ -58,23 +60,33 @@ def redact(text: str) -> Redaction:
     return Redaction("".join(pieces), found)
 
 
-def _candidates(text: str):
-    for rule in SECRET_RULES + USERNAME_RULES:
-        for match in rule.regex.finditer(text):
-            yield from _from_match(rule, match)
+def _as_redacted(text: str, found: list[FoundCredential]) -> str:
+    """Earlier findings look like placeholders to later rules, as they will on a second pass."""
+    chars = list(text)
+    for f in found:
+        width = f.end - f.start
+        chars[f.start : f.end] = "[" + " " * (width - 2) + "]" if width > 1 else " "
+    return "".join(chars)
+
+
+def _findings(rule: Rule, view: str):
+    for match in rule.regex.finditer(view):
+        group = list(_from_match(rule, match))
+        if group:
+            yield group
 
 
 def _from_match(rule: Rule, match: re.Match):
     start, end = _value_span(match, "value")
     value = match.string[start:end]
-    if not rule.accepts(value, match):
+    if not value or not rule.accepts(value, match):
         return
     label = rule.label or " ".join(match.group("label").split())
-    yield rule.priority, FoundCredential(rule.kind, start, end, value, label)
+    yield FoundCredential(rule.kind, start, end, value, label)
     if "user" in match.groupdict():
         user_start, user_end = _value_span(match, "user")
         login = match.string[user_start:user_end]
-        yield 4, FoundCredential("username", user_start, user_end, login, label)
+        yield FoundCredential("username", user_start, user_end, login, label)
 
 
 def _value_span(match: re.Match, group: str) -> tuple[int, int]:
@@ -82,8 +94,8 @@ def _value_span(match: re.Match, group: str) -> tuple[int, int]:
     start, end = match.span(group)
     raw = match.group(group)
     if len(raw) > 2 and raw[0] in QUOTE_PAIRS and raw[-1] == QUOTE_PAIRS[raw[0]]:
-        inner = raw[1:-1]
-        return start + 1 + len(inner) - len(inner.lstrip()), end - 1 - len(inner) + len(inner.rstrip())
+        inner_start = start + 1 + len(raw[1:-1]) - len(raw[1:-1].lstrip())
+        return inner_start, max(inner_start, start + 1 + len(raw[1:-1].rstrip()))
     return start, start + len(_trim(raw))
 
 
@@ -99,19 +111,19 @@ def _is_unbalanced_closer(value: str) -> bool:
     return opener is not None and value.count(opener) < value.count(value[-1])
 
 
-def _take(candidates: list[FoundCredential], taken: list[tuple[int, int]]) -> list[FoundCredential]:
-    """Best-ranked first; a candidate touching an earlier pick or a placeholder is dropped."""
-    kept: list[FoundCredential] = []
-    spans = list(taken)
-    for found in candidates:
-        if all(found.end <= start or end <= found.start for start, end in spans):
-            kept.append(found)
-            spans.append((found.start, found.end))
-    return kept
+def _all_free(group: list[FoundCredential], taken: list[tuple[int, int]]) -> bool:
+    return all(f.end <= start or end <= f.start for f in group for start, end in taken)
 
 
-def _near_any(login: FoundCredential, secrets: list[FoundCredential]) -> bool:
+def _belongs(rule: Rule, group: list[FoundCredential], found: list[FoundCredential]) -> bool:
+    """A login name counts only beside a secret; alone it is not a credential."""
+    return rule.kind != "username" or _near_any(group[0], found)
+
+
+def _near_any(login: FoundCredential, found: list[FoundCredential]) -> bool:
     return any(
-        login.start - USERNAME_REACH <= s.end and s.start <= login.end + USERNAME_REACH
-        for s in secrets
+        f.kind != "username"
+        and login.start - USERNAME_REACH <= f.end
+        and f.start <= login.end + USERNAME_REACH
+        for f in found
     )

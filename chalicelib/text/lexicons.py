@@ -12,21 +12,11 @@ import yaml
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 CATEGORIES: tuple[str, ...] = (
-    "threat",
-    "customization",
-    "basic_platform_knowledge",
-    "third_party_conflict",
-    "how_do_i",
-    "not_about_product",
-    "merchant_site_work",
-    "modified_source",
-    "incompatible_developments",
-    "installation_upgrade_error",
-    "compatibility_check",
-    "integration_troubleshooting",
-    "performance_tuning",
-    "developer_consultation",
-    "version_swap",
+    "threat", "customization", "basic_platform_knowledge", "third_party_conflict", "how_do_i",
+    "not_about_product", "merchant_site_work", "modified_source", "incompatible_developments",
+    # CRJ-2 chargeable categories
+    "installation_upgrade_error", "compatibility_check", "integration_troubleshooting",
+    "performance_tuning", "developer_consultation", "version_swap",
 )
 LANGUAGES = ("en", "fr")
 NEGATION_WINDOW = 3
@@ -172,16 +162,16 @@ def _fragments(path: Path, document: dict, key: str) -> list[str]:
             _fail(path, where, f"language must be one of {', '.join(LANGUAGES)}")
         if not isinstance(entries, list):
             _fail(path, where, "must be a list of strings")
-        fragments += [_compiled_fragment(path, f"{where}[{i}]", e) for i, e in enumerate(entries)]
+        fragments += [_checked_fragment(path, f"{where}[{i}]", e) for i, e in enumerate(entries)]
     return fragments
 
 
-def _compiled_fragment(path: Path, where: str, entry: object) -> str:
+def _checked_fragment(path: Path, where: str, entry: object) -> str:
     if not isinstance(entry, str) or not entry.strip():
         _fail(path, where, "must be a non-empty string")
     fragment = _strip_marks(entry.strip())
     try:
-        re.compile(fragment)
+        re.compile(f"(?:{fragment})")
     except re.error as exc:
         _fail(path, where, f"is not a valid regular expression ({exc})")
     return fragment

@@ -37,7 +37,8 @@ CLAUSE_BREAK = re.compile(r"\s*[,;]?\s+(?:and|or|et|ou)\s+|\s*:\s*", re.I)
 LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
     r"(?:\s+\w+)?\s*[,!]\s*|(?:so|also|and|but|ok|okay|well|then|first|second|third|finally"
-    r"|lastly|please|et|mais|sinon|aussi|donc|alors|enfin|ensuite|puis|d'abord)\b(?![-'’]),?\s*)+",
+    r"|lastly|please|et|mais|sinon|aussi|donc|alors|enfin|ensuite|puis|d'abord)"
+    r"\b(?![-'’]),?\s*)+",
     re.I,
 )
 PLEASANTRY = re.compile(
@@ -59,7 +60,7 @@ EN_WH_IF = r"(?:how|what|why|when|where|which|who|whether|if)"
 EN_DETERMINER = r"(?:the|my|your|our|their|its|his|her|a|an|any|some|all|each|every)"
 EN_OPENERS = [
     rf"{EN_AUX}\s+(?:{EN_PRONOUN}|{EN_DETERMINER})\b",
-    rf"(?:do|have)\s+(?:i|you|u|we|they)\b",
+    r"(?:do|have)\s+(?:i|you|u|we|they)\b",
     rf"(?:how|what|why|when|where|which|who|whom|whose)\s+(?:{EN_AUX}|do|have)\b",
     r"(?:what|where|who|how|when)['’](?:s|re)\b",
     r"(?:how|where|what)\s+to\b|how\s+(?:much|many|long|often|come)\b",

@@ -1,0 +1,47 @@
+"""`chalice local`, with a listen backlog sized for bursts of concurrent marketplace deliveries.
+
+The stock server listens with a backlog of 5, so a burst of 20+ simultaneous webhooks gets
+connection resets; otherwise this is exactly what `chalice local --no-autoreload` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from chalice import local
+from chalice.cli import validate_routes
+from chalice.cli.factory import CLIFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BurstTolerantServer(local.ThreadedHTTPServer):
+    request_queue_size = 256
+
+
+def serve(host: str, port: int, stage: str) -> None:
+    factory = CLIFactory(str(ROOT), debug=False, environ=os.environ)
+    config = factory.create_config_obj(chalice_stage_name=stage)  # applies the stage's env vars
+    app = config.chalice_app
+    validate_routes(app.routes)
+    local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+    app.__class__ = local.CustomLocalChalice
+    server = local.LocalDevServer(app, config, host, port, server_cls=BurstTolerantServer)
+    server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--stage", default="local")
+    args = parser.parse_args()
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    serve(args.host, args.port, args.stage)
+
+
+if __name__ == "__main__":
+    main()

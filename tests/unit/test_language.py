@@ -1,0 +1,130 @@
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.text.language import (
+    EVALUATED_LANGUAGES,
+    PROFILE_SUBSET,
+    LanguageGuess,
+    all_profile_languages,
+    default_factory,
+    detect_language,
+    load_factory,
+    warm_up,
+)
+
+ENGLISH = (
+    "Hello, since the upgrade to Magento 2.4.7 the one step checkout extension no longer "
+    "shows the PayPal payment method. Could you have a look at our store please?"
+)
+FRENCH = (
+    "Bonjour, depuis la mise à jour de PrestaShop le module Colissimo n'affiche plus les "
+    "points relais dans le tunnel de commande. Pouvez-vous nous aider rapidement ?"
+)
+PHP_TRACE = (
+    "PHP Fatal error:  Uncaught Error: Call to a member function getStoreId() on null in "
+    "/var/www/html/app/code/Vendor/Feed/Model/Export.php:118\n"
+    "Stack trace:\n"
+    "#0 /var/www/html/app/code/Vendor/Feed/Cron/Generate.php(42): Export->run()\n"
+    "#1 {main}\n"
+    "[2024-03-11 02:00:01] main.CRITICAL: Unable to send the order confirmation email, "
+    "the connection to the SMTP server timed out after thirty seconds [] []"
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def loaded_profiles():
+    warm_up()
+
+
+def test_normal_english_is_detected_as_english_with_high_probability():
+    guess = detect_language(ENGLISH)
+    assert (guess.language, guess.reason) == ("en", "detected")
+    assert guess.probability > 0.9
+
+
+def test_normal_french_is_detected_as_french():
+    assert detect_language(FRENCH).language == "fr"
+
+
+def test_an_english_stack_trace_pasted_into_a_french_message_leaves_it_french():
+    assert detect_language(f"{FRENCH}\n\n{PHP_TRACE}").language == "fr"
+
+
+SHORT_OR_EMPTY = [
+    ("a greeting is too short to judge", "Hello?", "too_short"),
+    ("a two-word message is too short to judge", "Bonjour merci", "too_short"),
+    ("digits only have no letters", "1234567890 1234567890 1234567890 1234567890 12", "no_letters"),
+    ("an empty message has no letters", "", "no_letters"),
+    ("a message that is only a log has no prose left", PHP_TRACE, "no_letters"),
+    ("a URL alone has no prose left", "https://shop.example.com/cart?id=12345678901234567890",
+     "no_letters"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [c[1:] for c in SHORT_OR_EMPTY], ids=[c[0] for c in SHORT_OR_EMPTY]
+)
+def test_text_without_enough_prose_is_undetermined_not_rejected(text, reason):
+    assert detect_language(text) == LanguageGuess(None, 0.0, _letters(text, reason), reason)
+
+
+def _letters(text: str, reason: str) -> int:
+    return 0 if reason == "no_letters" else sum(char.isalpha() for char in text)
+
+
+def test_min_chars_is_the_number_of_letters_left_after_cleaning():
+    text = "Where is my invoice? https://shop.example.com/account/invoices?order=1"
+    assert detect_language(text, min_chars=17).reason == "too_short"
+    assert detect_language(text, min_chars=16).cleaned_chars == 16
+
+
+def test_detection_is_deterministic_across_calls_and_fresh_factories():
+    text = "Is the module compatible with version 8?"
+    first = detect_language(text, min_chars=1)
+    fresh = load_factory(PROFILE_SUBSET)
+    assert all(detect_language(text, min_chars=1) == first for _ in range(5))
+    assert detect_language(text, min_chars=1, factory=fresh) == first
+
+
+def test_warm_up_is_idempotent_and_keeps_one_factory():
+    factory = default_factory()
+    warm_up()
+    warm_up()
+    assert default_factory() is factory
+
+
+def test_the_profile_subset_covers_every_evaluated_language_and_exists_on_disk():
+    assert set(EVALUATED_LANGUAGES) <= set(PROFILE_SUBSET) <= set(all_profile_languages())
+
+
+def test_a_russian_message_is_named_russian_not_a_latin_script_language():
+    text = "Здравствуйте, модуль перестал работать после обновления магазина, помогите."
+    assert detect_language(text).language == "ru"
+
+
+def test_chinese_is_reported_with_its_iso_639_1_code():
+    text = (
+        "你好，升级商店之后这个模块不能正常工作了，请帮帮我。"
+        "我们已经清除了缓存，也重新安装了模块，但是问题依然存在。"
+    )
+    assert detect_language(text).language == "zh"
+
+
+def test_importing_the_module_does_not_load_profiles():
+    probe = (
+        "from chalicelib.text import language; "
+        "assert language.default_factory.cache_info().currsize == 0"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_guess_and_an_undetermined_guess_has_no_probability(text):
+    guess = detect_language(text, min_chars=5)
+    assert guess.reason in ("detected", "too_short", "no_letters", "error")
+    assert (guess.language is None) == (guess.probability == 0.0)

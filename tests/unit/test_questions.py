@@ -1,0 +1,121 @@
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.text.questions import QuestionCount, count_questions
+
+NBSP, NARROW_NBSP = "\u00a0", "\u202f"
+
+ENGLISH = [
+    ("a sentence ending in a question mark is one question", "How can I fix this?", 1),
+    ("a statement is not a question", "The module works fine, thank you.", 0),
+    ("?? and ?! count once", "Is it GDPR compliant?? Why is it so slow?! Answer me.", 2),
+    ("a wh-question without a question mark counts", "How can I disable the popup", 1),
+    ("an aux-subject question without a question mark counts", "Do you have a changelog", 1),
+    ("a contraction opener counts", "What's the best way to migrate the settings", 1),
+    ("how to counts as a question", "how to add a custom field to the checkout", 1),
+    ("a statement starting with how does not count", "How it works is fine.", 0),
+    ("a statement starting with what does not count", "What I need is a refund.", 0),
+    ("a when-clause statement does not count", "When I click Save the page reloads.", 0),
+    ("an exclamation does not count", "What a mess!", 0),
+    ("could not is a statement", "Could not connect to the API.", 0),
+    ("have a nice day is not a question", "Have a nice day.", 0),
+    ("an introduction ending in a colon does not count", "Could you help me with this:", 0),
+    ("an indirect question counts", "I would like to know whether it supports MSI.", 1),
+    ("we need to know is not a question", "We need to know before Friday.", 0),
+    ("let me know if you need is not a question", "Let me know if you need FTP access.", 0),
+    ("coordinated wh clauses count each", "How do I install it and how do I configure it?", 2),
+    ("an aux clause after or counts", "Does it work with WooCommerce or do I need Pro?", 2),
+    ("alternatives inside one clause count once", "Can I use it on Magento 2.3 or 2.4?", 1),
+    ("a question after a colon counts", "Before I buy: does it support PHP 8.3", 1),
+    ("a pleasantry is not a question", "Hi Anna, how are you? Can you send the invoice?", 1),
+    ("a bare greeting with question marks is not a question", "Hello?? Is anyone there??", 1),
+    ("a question mark in a URL query string does not count",
+     "The feed https://shop.com/feed?key=8f7a&lang=en times out.", 0),
+    ("a question mark right after a URL ends a question",
+     "Can you check https://shop.com/index.php?id=12? The price is 0.", 1),
+    ("a question mark inside code does not count", "```\n$a = $b ?? $c;\n```\nIt fails.", 0),
+    ("a question mark in a quoted log does not count",
+     "[2024-03-11 02:00:01] main.CRITICAL: amount=?? [] []\nRates are stale.", 0),
+    ("a quoted UI prompt is not the customer's question",
+     'The popup "Are you sure you want to delete this rule?" appears.', 0),
+    ("quoted reply lines are not counted", "> Did you clear the cache?\nYes I did.", 0),
+    ("each question item of a numbered list counts",
+     "Questions:\n1. Does it support 2.4.7?\n2. Is it Hyva ready?\n3. Can I get a trial?", 3),
+    ("bulleted items without question marks count",
+     "- how do I enable the debug log\n- where are the logs stored", 2),
+    ("a list of steps is not a list of questions",
+     "1. Installed the module\n2. Flushed the cache\nWhat did I miss?", 1),
+    ("a hard-wrapped question counts once",
+     "How can I change the colour of the add to cart button on the mobile version of\n"
+     "the product page? I tried the CSS option.", 1),
+    ("short lines stay separate sentences", "hi\ni cant find my licence\ncan u help", 1),
+    ("five questions are five", "Is it fast? Is it safe? Is it cheap? Is it open? Is it new?", 5),
+]
+
+FRENCH = [
+    ("a question mark after a non-breaking space counts", f"Pouvez-vous m'aider{NBSP}?", 1),
+    ("a narrow non-breaking space counts too", f"Pourquoi est-ce lent{NARROW_NBSP}?", 1),
+    ("an ordinary space before the question mark counts", "Est-ce normal ?", 1),
+    ("est-ce que without a question mark counts", "Est-ce que le module gère PHP 8", 1),
+    ("an inverted verb without a question mark counts", "Faut-il vider le cache", 1),
+    ("y a-t-il counts", "Y a-t-il une documentation en français", 1),
+    ("an inversion after a noun subject counts", "Le module gère-t-il les packs", 1),
+    ("a wh-word opener counts", "Comment faire pour exporter les commandes", 1),
+    ("quand followed by a subject is a statement", "Quand je clique, rien ne se passe.", 0),
+    ("quand followed by a verb is a question", "Quand sortira la version 2", 1),
+    ("an imperative is not a question", "Envoyez-nous la facture svp.", 0),
+    ("an exclamation with quel is not a question", "Quel dommage !", 0),
+    ("qui plus est is not a question", "Qui plus est, rien n'est traduit.", 0),
+    ("an indirect question counts", "Je voudrais savoir si le module gère les avoirs.", 1),
+    ("coordinated questions count each", "Comment l'installer et comment le configurer ?", 2),
+    ("coordinated inversions count each", "Est-il compatible et marche-t-il avec Warehouse ?", 2),
+    ("a French pleasantry is not a question", "Bonjour, comment allez-vous ? Que faire ?", 1),
+    ("French guillemets around a UI prompt are not a question",
+     "Le message « Voulez-vous supprimer ? » s'affiche.", 0),
+]
+
+
+def _table(cases):
+    return pytest.mark.parametrize(
+        ("text", "expected"), [case[1:] for case in cases], ids=[case[0] for case in cases]
+    )
+
+
+@_table(ENGLISH)
+def test_english_questions_are_counted(text, expected):
+    assert count_questions(text, "en").count == expected
+
+
+@_table(FRENCH)
+def test_french_questions_are_counted(text, expected):
+    assert count_questions(text, "fr").count == expected
+
+
+def test_without_a_language_both_pattern_sets_apply():
+    assert count_questions("Can you help me. Faut-il vider le cache").count == 2
+
+
+def test_the_evidence_lists_one_item_per_counted_question():
+    assert count_questions("Hello. Is it fast? How do I install it and how do I run it?") == (
+        QuestionCount(3, ("Is it fast?", "How do I install it", "how do I run it"))
+    )
+
+
+LABELLED = Path(__file__).resolve().parents[1] / "data" / "questions.jsonl"
+
+
+def test_the_labelled_inbox_sample_keeps_at_least_95_percent_exact_counts():
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    exact = sum(count_questions(r["text"], r["lang"]).count == r["questions"] for r in rows)
+    assert exact / len(rows) >= 0.95
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("Howcan I?¿!. \n\u00a0-:1>`\"«»/et ou and"), max_size=200))
+def test_any_text_gets_a_count_backed_by_as_many_evidence_items(text):
+    counted = count_questions(text)
+    assert counted.count == len(counted.questions) >= 0

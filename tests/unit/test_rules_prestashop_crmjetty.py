@@ -1,0 +1,117 @@
+"""PrestaShop Business Care (seeds 001/003) and CRMJetty (seeds 002/004) rules, by rule id."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chalicelib.domain.model import Payment
+from chalicelib.policy.profile import built_in_profiles
+from tests.builders import T0
+from tests.policy_builders import context, decisions, facts, message, rules_fired, ticket
+
+PS, CRJ = "prestashop-business-care", "crmjetty"
+
+
+def licence(**overrides) -> Payment:
+    base = Payment(payment_id="pay1", order_id="o1", marketplace="prestashop", seller_id="acme",
+                   product_id="p1", customer_id="c1", status="succeeded", amount="79.00",
+                   currency="EUR", occurred_at=T0, plan="business_care",
+                   shop_url="https://www.boutique.fr/", compatible_versions=("1.7.x", "8.0-8.1"))
+    return replace(base, **overrides)
+
+
+def ps(**kw):
+    return rules_fired(context(profile=PS, **kw), PS)
+
+
+def crj(**kw):
+    return rules_fired(context(profile=CRJ, **kw), CRJ)
+
+
+def complete_crj_message(**overrides):
+    body = ("After the upgrade the sync of contacts stops with an error on save, and the log shows "
+            "a timeout. Extensions installed: WooCommerce, Yoast. Can you check what is wrong?")
+    base = message(body=body, order_id="o-77", shop_url="https://shop.example", product_version="3.2",
+                   attachment_types=("image/png",))
+    return replace(base, **overrides)
+
+
+def test_ps_2_a_pre_sale_question_is_accepted_without_entitlement():
+    fired = decisions(context(profile=PS, msg=message(tags=("pre_sale",))), PS)
+    assert [(d.rule, d.outcome) for d in fired] == [("PS-2", "accept")]
+
+
+def test_ps_6a_a_request_not_about_the_product_is_rejected():
+    assert ps(text=facts(lexicons=["not_about_product"])) == {"PS-6a": "not_about_product"}
+
+
+def test_ps_6b_a_request_for_another_shop_is_rejected():
+    msg = message(shop_url="https://other-shop.fr")
+    assert ps(msg=msg, payments=(licence(),)) == {"PS-6b": "other_shop"}
+
+
+def test_ps_6b_the_same_shop_written_differently_is_the_same_shop():
+    msg = message(shop_url="HTTP://Boutique.FR")
+    assert ps(msg=msg, payments=(licence(),)) == {}
+
+
+def test_ps_6c_work_on_the_merchant_site_is_rejected():
+    assert ps(text=facts(lexicons=["merchant_site_work"])) == {"PS-6c": "merchant_site_work"}
+
+
+def test_ps_6d_a_platform_version_outside_the_declared_ranges_is_rejected():
+    assert ps(msg=message(platform_version="1.6.1.24"), payments=(licence(),)) == {"PS-6d": "incompatible_version"}
+    assert ps(msg=message(platform_version="1.7.8.10"), payments=(licence(),)) == {}
+    assert ps(msg=message(platform_version="8.1"), payments=(licence(),)) == {}
+
+
+def test_ps_6e_incompatible_developments_are_rejected():
+    assert ps(text=facts(lexicons=["incompatible_developments"])) == {"PS-6e": "incompatible_developments"}
+
+
+def test_ps_6f_modified_source_is_rejected():
+    assert ps(text=facts(lexicons=["modified_source"])) == {"PS-6f": "modified_source"}
+
+
+def test_ps_rules_do_not_require_english():
+    assert ps(text=facts(language="fr")) == {}
+
+
+def test_crj_2_each_out_of_scope_category_is_chargeable():
+    for category in ("customization", "third_party_conflict", "installation_upgrade_error",
+                     "compatibility_check", "integration_troubleshooting", "performance_tuning",
+                     "developer_consultation", "version_swap"):
+        fired = decisions(context(profile=CRJ, msg=complete_crj_message(),
+                                  text=facts(lexicons=[category])), CRJ)
+        assert [(d.rule, d.outcome, d.code) for d in fired] == [("CRJ-2", "chargeable", category)]
+
+
+def test_crj_7_lists_exactly_what_is_missing():
+    msg = complete_crj_message(order_id=None, attachment_types=())
+    fired = decisions(context(profile=CRJ, msg=msg), CRJ)
+    assert [(d.rule, d.outcome, d.evidence["missing"]) for d in fired] == [
+        ("CRJ-7", "request_info", ["order_id", "screenshots"])]
+
+
+def test_crj_7_a_complete_ticket_asks_for_nothing():
+    assert crj(msg=complete_crj_message()) == {}
+
+
+def test_crj_8_how_do_i_questions_go_to_the_docs():
+    assert crj(msg=complete_crj_message(), text=facts(lexicons=["how_do_i"])) == {"CRJ-8": "how_do_i"}
+
+
+def test_crj_9_wordpress_com_sites_are_not_supported():
+    assert crj(msg=complete_crj_message(shop_url="https://myblog.wordpress.com")) == {"CRJ-9": "unsupported_platform"}
+    assert crj(msg=complete_crj_message(platform="WordPress.com")) == {"CRJ-9": "unsupported_platform"}
+    assert crj(msg=complete_crj_message(shop_url="https://wordpress.example.org")) == {}
+
+
+def test_crj_11_every_decision_records_the_profile_version():
+    msg = complete_crj_message(order_id=None)
+    fired = decisions(context(profile=CRJ, msg=msg, text=facts(lexicons=["how_do_i"])), CRJ)
+    assert fired and {d.policy for d in fired} == {built_in_profiles()[CRJ].ref}
+    assert built_in_profiles()[CRJ].rule_of_type("versioned_policy").id == "CRJ-11"
+
+
+def test_ticket_builder_is_open():
+    assert ticket().is_open
