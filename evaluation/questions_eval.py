@@ -2,6 +2,8 @@
 
 The labelled set was written by hand from what a support inbox looks like, before the
 counter; Bitext's `I` tag (interrogative structure) is a check written by someone else.
+First measurement: en 96.2% / fr 97.1% exact. One generic fix followed ("We need to know
+before Friday." matched the indirect-question pattern, which now needs if/whether/wh).
 """
 
 import csv
