@@ -2,10 +2,14 @@
 from chalice import Chalice
 
 from chalicelib import bootstrap
-from chalicelib.api import status, webhooks
+from chalicelib.api import local, status, timers, webhooks
+from chalicelib.settings import Settings
 
 app = Chalice(app_name="ticketwarden")
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(status.bp)
+app.register_blueprint(timers.bp)
+if Settings.from_env().local_mode:  # the test clock exists in `make run` only
+    app.register_blueprint(local.bp)
 
 bootstrap.warm_up()  # Lambda init phase: language profiles and lexicons, not on the first request

@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.policy.catalog import ProfileCatalog
-from chalicelib.services.clock import SystemClock
+from chalicelib.services.clock import OffsetClock, SystemClock
 from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
 from chalicelib.services.policy import PolicyService
-from chalicelib.services.ports import Clock, TenantDirectory, TicketStore
+from chalicelib.services.ports import Clock, TenantDirectory, TicketStore, TimerScheduler
 from chalicelib.services.status import StatusService
+from chalicelib.services.timer_sync import TimerSync
+from chalicelib.services.timers import TimerService
 from chalicelib.settings import Settings
 
 
@@ -18,25 +20,33 @@ class Services:
     settings: Settings
     store: TicketStore
     tenants: TenantDirectory
+    scheduler: TimerScheduler
     clock: Clock
+    policy: PolicyService
     ingest: WebhookIngest
     status: StatusService
+    timers: TimerService
+    timer_sync: TimerSync
 
 
 def build(*, settings: Settings | None = None, store: TicketStore | None = None,
-          tenants: TenantDirectory | None = None, clock: Clock | None = None,
-          wall_clock: Clock | None = None) -> Services:
+          tenants: TenantDirectory | None = None, scheduler: TimerScheduler | None = None,
+          clock: Clock | None = None, wall_clock: Clock | None = None) -> Services:
     settings = settings or Settings.from_env()
     store = store or _dynamo_store(settings)
     tenants = tenants or _dynamo_tenants(settings)
-    clock = clock or SystemClock()
+    scheduler = scheduler or _eventbridge_timers(settings)
+    clock = clock or (OffsetClock() if settings.local_mode else SystemClock())
     policy = PolicyService(store=store, tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs),
                            analyse=_analyser())
-    handlers = WebhookHandlers(store=store, policy=policy)
+    timer_sync = TimerSync(store=store, scheduler=scheduler)
+    handlers = WebhookHandlers(store=store, policy=policy, timer_sync=timer_sync)
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
                            wall_clock=wall_clock or SystemClock())
-    return Services(settings=settings, store=store, tenants=tenants, clock=clock,
-                    ingest=ingest, status=StatusService(store=store, tenants=tenants))
+    return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
+                    clock=clock, policy=policy, ingest=ingest,
+                    status=StatusService(store=store, tenants=tenants, policy=policy),
+                    timers=TimerService(handlers=handlers, clock=clock), timer_sync=timer_sync)
 
 
 def _analyser():
@@ -60,3 +70,11 @@ def _dynamo_tenants(settings: Settings) -> TenantDirectory:
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo.tenants import DynamoTenants
     return DynamoTenants(client("dynamodb"), settings.table_name)
+
+
+def _eventbridge_timers(settings: Settings) -> TimerScheduler:
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.scheduler import EventBridgeTimers
+    return EventBridgeTimers(client("scheduler"), group=settings.schedule_group,
+                             target_arn=settings.timer_function_arn,
+                             role_arn=settings.scheduler_role_arn)

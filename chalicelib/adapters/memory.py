@@ -96,6 +96,16 @@ class InMemoryTicketStore:
         with self._lock:
             return [p for (m, o, _), p in self.payments.items() if m == marketplace and o == order_id]
 
+    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
+        with self._lock:
+            ticket = self.tickets.get(ticket_id)
+            if ticket is not None and ticket.version == version:
+                self.tickets[ticket_id] = replace(ticket, timers_synced=True)
+
+    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]:
+        with self._lock:
+            return sorted(t.id for t in self.tickets.values() if not t.timers_synced)[:limit]
+
     def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]:
         with self._lock:
             return [p for p in self.payments.values()
@@ -105,7 +115,11 @@ class InMemoryTicketStore:
 def _matches(ticket: Ticket, query: TicketQuery) -> bool:
     return ((query.status is None or ticket.status.value == query.status)
             and (query.product_id is None or ticket.product_id == query.product_id)
-            and (query.customer_id is None or ticket.customer_id == query.customer_id))
+            and (query.customer_id is None or ticket.customer_id == query.customer_id)
+            and (query.due_before is None
+                 or any(t.due_at < query.due_before for t in ticket.timers))
+            and (query.opened_from is None or ticket.opened_at >= query.opened_from)
+            and (query.opened_until is None or ticket.opened_at < query.opened_until))
 
 
 class InMemoryTenants:

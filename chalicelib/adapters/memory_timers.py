@@ -6,7 +6,9 @@ from typing import Iterable
 
 from chalicelib.domain.errors import DependencyError
 
-from .scheduler import TimerRequest, fire_time, plan, schedule_name
+from chalicelib.services.ports import TimerRequest
+
+from .scheduler import fire_time, plan, schedule_name
 
 
 class InMemoryTimers:

@@ -7,27 +7,19 @@ import json
 import random
 import re
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.domain.errors import DependencyError
+from chalicelib.services.ports import TimerRequest
 
 _SAFE = re.compile(r"[0-9A-Za-z_-]+")
 _SUBJECT_ROOM, _KIND_ROOM = 36, 27  # + "." = 64, the Scheduler's name limit
 _RETRYABLE = {"ThrottlingException", "TooManyRequestsException", "InternalServerException",
               "ServiceUnavailable", "ServiceUnavailableException"}
 _BASE_DELAY, _MAX_DELAY = 0.1, 5.0
-
-
-@dataclass(frozen=True)
-class TimerRequest:
-    subject_id: str
-    kind: str
-    due_at: datetime
-    version: int
 
 
 def schedule_name(subject_id: str, kind: str) -> str:

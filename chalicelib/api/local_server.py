@@ -15,6 +15,12 @@ from chalice import local
 from chalice.cli import validate_routes
 from chalice.cli.factory import CLIFactory
 
+from chalicelib.local.timers import start_pump
+
+from . import local as local_routes
+from .context import services
+from .timers import parse_timer_input
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,7 +36,13 @@ def serve(host: str, port: int, stage: str) -> None:
     local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
     app.__class__ = local.CustomLocalChalice
     server = local.LocalDevServer(app, config, host, port, server_cls=BurstTolerantServer)
-    server.serve_forever()
+    wiring = services()
+    pump, stop = start_pump(wiring, parse_timer_input, wiring.settings.schedule_group)
+    local_routes.use_pump(pump)
+    try:
+        server.serve_forever()
+    finally:
+        stop.set()
 
 
 def main() -> None:

@@ -1,6 +1,8 @@
 """GET /v1/... seller routes, /health and /openapi.json."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from chalice import Blueprint
 
 from chalicelib.domain.errors import InvalidInputError
@@ -44,12 +46,47 @@ def get_ticket(ticket_id: str) -> dict:
     return status_service.ticket(seller, ticket_id)
 
 
+@bp.route("/v1/sla", methods=["GET"])
+@guarded
+def sla_report() -> dict:
+    status_service = services().status
+    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    params = bp.current_request.query_params or {}
+    since, until = _instant(params, "since"), _instant(params, "until")
+    if since and until and until <= since:
+        raise InvalidInputError("bad query", [("until", "must be after since")])
+    return status_service.sla_report(seller, since, until)
+
+
+@bp.route("/v1/support-hours", methods=["GET"])
+@guarded
+def support_hours() -> dict:
+    wiring = services()
+    seller = wiring.status.seller_for(bp.current_request.headers.get("authorization"))
+    marketplace = (bp.current_request.query_params or {}).get("marketplace")
+    return wiring.status.support_hours(seller, marketplace, wiring.clock.now())
+
+
+def _instant(params: dict, name: str) -> datetime | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise InvalidInputError("bad query", [(name, "an RFC 3339 time with a zone, e.g. 2026-11-23T09:00:00Z")])
+    return value
+
+
 def ticket_query(seller_id: str, params: dict) -> TicketQuery:
     status = params.get("status")
     if status is not None and status not in STATUSES:
         raise InvalidInputError("bad query", [("status", f"must be one of {', '.join(STATUSES)}")])
     return TicketQuery(seller_id=seller_id, status=status, product_id=params.get("product_id"),
                        customer_id=params.get("customer_id"), limit=_limit(params.get("limit")),
+                       due_before=_instant(params, "due_before"),
                        cursor=params.get("cursor"))
 
 

@@ -90,9 +90,29 @@ class WebhookResponse(_Out):
     actions: list[Action]
 
 
+class SlaReport(_Out):
+    since: str | None
+    until: str | None
+    tickets: int
+    by_status: dict[str, int]
+    clocks: dict[str, dict[str, int]]
+    compliance: float | None
+
+
+class SupportHours(_Out):
+    rule: str
+    policy: str
+    open_now: bool
+    now: str
+    closes_at: str | None
+    next_opening: str
+    calendar: dict[str, Any]
+
+
 class Health(_Out):
     status: Literal["ok"]
 
 
 MODELS = {"ErrorBody": ErrorBody, "WebhookResponse": WebhookResponse, "TicketPage": TicketPage,
-          "TicketDetail": TicketDetail, "Health": Health}
+          "TicketDetail": TicketDetail, "Health": Health, "SlaReport": SlaReport,
+          "SupportHours": SupportHours}

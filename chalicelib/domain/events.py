@@ -48,4 +48,15 @@ class RefundCompleted:
     refund: Refund
 
 
-Event = MessageCreated | ThreadClosed | PaymentUpdated | RefundRequested | RefundCompleted
+@dataclass(frozen=True)
+class TimerFired:
+    """An EventBridge Scheduler schedule reached its time (the `timer` Lambda's input)."""
+
+    subject_id: str
+    kind: str
+    version: int
+    due_at: datetime
+
+
+Event = (MessageCreated | ThreadClosed | PaymentUpdated | RefundRequested | RefundCompleted
+         | TimerFired)

@@ -41,9 +41,41 @@ class Message:
 
 @dataclass(frozen=True)
 class Timer:
+    """A timer the ticket wants; `version` changes only when its due time does."""
+
     kind: str
     due_at: datetime
     version: int
+
+
+class ClockState(str, enum.Enum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    name: str  # first_response | reply | bugfix
+    rule: str
+    started_at: datetime
+    due_at: datetime
+    reminder_at: datetime | None = None
+    state: ClockState = ClockState.RUNNING
+    stopped_at: datetime | None = None
+    reminded: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.state is ClockState.RUNNING
+
+    def stopped(self, at: datetime) -> SlaClock:
+        """Met if stopped in time; a clock already breached stays breached."""
+        if not self.running:
+            return self
+        state = ClockState.MET if at <= self.due_at else ClockState.BREACHED
+        return replace(self, state=state, stopped_at=at)
 
 
 def ticket_id_for(marketplace: str, thread_id: str) -> str:
@@ -71,6 +103,8 @@ class Ticket:
     messages: tuple[Message, ...] = ()
     decisions: tuple[Decision, ...] = ()
     timers: tuple[Timer, ...] = ()
+    sla: tuple[SlaClock, ...] = ()
+    timers_synced: bool = True  # False until the schedules match `timers` (the reconciler's cue)
 
     @property
     def is_open(self) -> bool:
@@ -84,6 +118,9 @@ class Ticket:
 
     def closed(self, at: datetime, reason: str, status: TicketStatus = TicketStatus.CLOSED) -> Ticket:
         return replace(self, status=status, closed_at=at, close_reason=reason)
+
+    def timer(self, kind: str) -> Timer | None:
+        return next((t for t in self.timers if t.kind == kind), None)
 
     def has_message(self, message_id: str) -> bool:
         return any(m.message_id == message_id for m in self.messages)

@@ -16,11 +16,15 @@ from moto.server import ThreadedMotoServer
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.dynamo.schema import create_table
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
+from chalicelib.adapters.scheduler import ensure_group
 from chalicelib.settings import Settings
 
 from . import moto_dynamodb, tenants_file
 
 ROOT = Path(__file__).resolve().parents[2]
+LOCAL_TARGETS = {  # what schedules point at; moto never invokes them, the pump does
+    "TICKETWARDEN_TIMER_FUNCTION_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-local-timer",
+    "TICKETWARDEN_SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/ticketwarden-local-scheduler"}
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": "eu-west-1"}
 
@@ -38,6 +42,7 @@ def seed(tenants_path: Path, settings: Settings) -> None:
     tenants = tenants_file.load(tenants_path)
     dynamodb = client("dynamodb")
     create_table(dynamodb, settings.table_name)
+    ensure_group(client("scheduler"), settings.schedule_group)
     directory = DynamoTenants(dynamodb, settings.table_name)
     for marketplace in tenants_file.marketplaces(tenants):
         directory.put_marketplace(marketplace)
@@ -65,8 +70,8 @@ def main() -> int:
     moto_dynamodb.install()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
     moto.start()
-    os.environ.update({**FAKE_AWS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{args.moto_port}",
-                       "TICKETWARDEN_LOCAL": "true"})
+    os.environ.update({**FAKE_AWS, **LOCAL_TARGETS, "TICKETWARDEN_LOCAL": "true",
+                       "AWS_ENDPOINT_URL": f"http://127.0.0.1:{args.moto_port}"})
     settings = Settings.from_env()
     seed(args.tenants, settings)
     chalice = subprocess.Popen(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from chalicelib.domain.errors import ProfileError
+from chalicelib.time.calendar import BusinessCalendar
 
 from .registry import RULE_TYPES, RuleType, When
 from .rules.base import Params
@@ -33,6 +34,7 @@ class ProfileFile(BaseModel):
     description: str = ""
     seeds: list[str] = []
     reply_languages: Annotated[list[str], Field(min_length=1)] = ["en"]
+    calendars: dict[str, dict[str, Any]] = {}
     rules: Annotated[list[RuleEntry], Field(min_length=1)]
 
 
@@ -51,6 +53,7 @@ class Profile:
     version: str
     reply_languages: tuple[str, ...]
     rules: tuple[Rule, ...]
+    calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
 
     @property
     def ref(self) -> str:
@@ -62,6 +65,9 @@ class Profile:
 
     def rule_of_type(self, rule_type: str) -> Rule | None:
         return next((r for r in self.rules if r.type == rule_type), None)
+
+    def calendar(self, name: str) -> BusinessCalendar:
+        return self.calendars[name]
 
 
 def parse_profile(text: str, source: str) -> Profile:
@@ -75,12 +81,37 @@ def parse_profile(text: str, source: str) -> Profile:
     except ValidationError as exc:
         raise ProfileError(_describe(source, node, exc, ())) from exc
     rules = tuple(_compile(source, node, index, entry) for index, entry in enumerate(document.rules))
+    calendars = _calendars(source, node, document.calendars)
+    _check_calendar_references(source, node, rules, calendars)
     ids = [r.id for r in rules]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ProfileError(f"{source}: rule id(s) used twice: {', '.join(duplicated)}")
     return Profile(name=document.name, version=document.version,
-                   reply_languages=tuple(document.reply_languages), rules=rules)
+                   reply_languages=tuple(document.reply_languages), rules=rules,
+                   calendars=calendars)
+
+
+def _calendars(source: str, node, specs: dict[str, dict]) -> dict[str, BusinessCalendar]:
+    calendars = {}
+    for name, spec in specs.items():
+        try:
+            calendars[name] = BusinessCalendar.from_spec(spec)
+        except ValueError as exc:
+            key = str(exc).split(":", 1)[0].split(".")[0].split("[")[0]
+            line = _line(node, ("calendars", name, key))
+            raise ProfileError(f"{source}:{line}: calendars.{name}.{exc}") from exc
+    return calendars
+
+
+def _check_calendar_references(source: str, node, rules: tuple[Rule, ...],
+                               calendars: dict[str, BusinessCalendar]) -> None:
+    for index, rule in enumerate(rules):
+        name = getattr(rule.params, "calendar", None)
+        if name is not None and name not in calendars:
+            line = _line(node, ("rules", index, "params", "calendar"))
+            raise ProfileError(f"{source}:{line}: rules[{index}].params.calendar: no calendar "
+                               f"named '{name}' (defined: {', '.join(calendars) or 'none'})")
 
 
 def _compile(source: str, node, index: int, entry: RuleEntry) -> Rule:

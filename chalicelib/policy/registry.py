@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from .rules import licence_rules, open_tickets, text_rules, ticket_rules
+from .rules import licence_rules, open_tickets, text_rules, ticket_rules, time_rules
 from .rules.base import Params
 
 When = Literal["opening", "follow_up", "every_customer_message", "closed_ticket", "open_slot", "timer"]
@@ -40,11 +40,11 @@ RULE_TYPES: dict[str, RuleType] = {
     "one_open_ticket": RuleType(open_tickets.ConcurrentParams, open_tickets.concurrent_issue,
                                 "open_slot"),
     "second_issue": RuleType(ticket_rules.NoParams, open_tickets.second_issue, "open_slot"),
-    "max_age": RuleType(TimerParams, None, "timer"),
-    "first_response_sla": RuleType(TimerParams, None, "timer"),
-    "reply_sla": RuleType(TimerParams, None, "timer"),
-    "bugfix_deadline": RuleType(TimerParams, None, "timer"),
-    "support_hours": RuleType(TimerParams, None, "timer"),
+    "max_age": RuleType(time_rules.MaxAgeParams, None, "timer"),
+    "first_response_sla": RuleType(time_rules.FirstResponseParams, None, "timer"),
+    "reply_sla": RuleType(time_rules.ReplyParams, None, "timer"),
+    "bugfix_deadline": RuleType(time_rules.BugfixParams, None, "timer"),
+    "support_hours": RuleType(time_rules.SupportHoursParams, None, "timer"),
     "entitlement": RuleType(TimerParams, None, "timer"),
     "refund_window": RuleType(TimerParams, None, "timer"),
     "duplicate_payment": RuleType(TimerParams, None, "timer"),

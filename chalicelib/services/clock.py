@@ -1,7 +1,8 @@
 """Clocks: the only readers of the current time, injected everywhere else."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 
 
 class SystemClock:
@@ -23,3 +24,23 @@ class FixedClock:
 
     def set(self, now: datetime) -> None:
         self._now = now
+
+
+class OffsetClock:
+    """Local mode's test clock: real time plus an offset that only moves forward."""
+
+    def __init__(self, base=None):
+        self._base = base or SystemClock()
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._base.now() + self._offset
+
+    def move_to(self, target: datetime) -> None:
+        """Jump to `target` if it is ahead; the test clock never goes back."""
+        with self._lock:
+            ahead = target - (self._base.now() + self._offset)
+            if ahead > timedelta(0):
+                self._offset += ahead

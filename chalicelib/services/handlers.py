@@ -1,4 +1,4 @@
-"""Load -> evaluate -> commit, one handler per event type, retried on optimistic conflicts."""
+"""Load -> evaluate -> commit -> sync timers, one handler per event type, retried on conflicts."""
 from __future__ import annotations
 
 import random
@@ -11,11 +11,14 @@ from chalicelib.domain import events
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DeliveryConflictError,
                                       DependencyError, SlotTakenError)
 from chalicelib.domain.model import Ticket, TicketStatus, ticket_id_for
+from chalicelib.policy import engine, expiry
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
 from . import open_slot
 from .plans import Plan
+from .policy import PolicyService
 from .ports import Change, TicketStore, TicketWrite
+from .timer_sync import TimerSync
 from .views import ticket_summary
 
 MAX_ATTEMPTS = 25
@@ -33,7 +36,8 @@ class Outcome:
 @dataclass
 class WebhookHandlers:
     store: TicketStore
-    policy: Any = None  # PolicyService; None means life cycle only
+    policy: PolicyService
+    timer_sync: TimerSync
     sleep: Callable[[float], None] = time.sleep
     handlers: dict[type, Callable] = field(init=False)
 
@@ -42,7 +46,8 @@ class WebhookHandlers:
                          events.ThreadClosed: self._thread_closed,
                          events.PaymentUpdated: self._payment_updated,
                          events.RefundRequested: self._refund,
-                         events.RefundCompleted: self._refund}
+                         events.RefundCompleted: self._refund,
+                         events.TimerFired: self._timer_fired}
 
     def handle(self, delivery: events.Delivery, event: events.Event, now: datetime) -> Outcome:
         holder: SlotHolder | None = None
@@ -50,41 +55,39 @@ class WebhookHandlers:
             change = _change(delivery, self.handlers[type(event)](delivery.marketplace, event, now, holder), now)
             try:
                 self.store.commit(change)
-                return Outcome(change.response)
             except AlreadyAppliedError as exc:
                 if exc.body_hash != delivery.body_hash:
                     raise DeliveryConflictError("webhook-id already used with a different body") from exc
                 return Outcome(exc.response, duplicate=True)
             except SlotTakenError as exc:
                 holder = SlotHolder(exc.ticket_id, exc.opened_key)
+                continue
             except ConcurrencyError:
                 holder = None
                 self.sleep(random.uniform(0, 0.005 * min(attempt, 10)))
+                continue
+            self.timer_sync.after_commit(change.tickets)
+            return Outcome(change.response)
         raise DependencyError("too many concurrent changes; retry the delivery")
 
     def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime,
                          holder: SlotHolder | None) -> Plan:
         ticket = self.store.load_ticket(ticket_id_for(marketplace, event.thread_id))
         if ticket is None:
-            return self._open(marketplace, event, now, holder)
+            return self.policy.on_open(self._new_ticket(marketplace, event), event, now, holder)
         if ticket.has_message(event.message.message_id):
             return Plan(ticket=ticket, note="message already recorded")
         updated = replace(ticket.with_message(event.message), version=ticket.version + 1)
-        if self.policy:
-            return self.policy.on_message(ticket, updated, event, now)
-        return Plan(tickets=(TicketWrite(updated, ticket.version, (event.message,)),), ticket=updated)
+        return self.policy.on_message(ticket, updated, event, now)
 
-    def _open(self, marketplace: str, event: events.MessageCreated, now: datetime,
-              holder: SlotHolder | None) -> Plan:
-        ticket = Ticket(
+    @staticmethod
+    def _new_ticket(marketplace: str, event: events.MessageCreated) -> Ticket:
+        return Ticket(
             id=ticket_id_for(marketplace, event.thread_id), marketplace=marketplace,
             thread_id=event.thread_id, seller_id=event.seller_id, product_id=event.product_id,
             customer_id=event.customer_id, status=TicketStatus.OPEN,
             opened_at=event.message.sent_at, version=1, shop_url=event.message.shop_url,
             messages=(event.message,))
-        if self.policy:
-            return self.policy.on_open(ticket, event, now, holder)
-        return Plan(tickets=(TicketWrite(ticket, None, (event.message,)),), ticket=ticket)
 
     def _thread_closed(self, marketplace: str, event: events.ThreadClosed, now: datetime,
                        holder: SlotHolder | None) -> Plan:
@@ -93,10 +96,25 @@ class WebhookHandlers:
             return Plan(note="unknown thread: nothing to close")
         if not ticket.is_open:
             return Plan(ticket=ticket, note="ticket already closed")
-        closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1,
-                         holds_slot=False)
-        return Plan(tickets=(TicketWrite(closed, ticket.version),), ticket=closed,
+        closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1)
+        closed = self.policy.finish(ticket, closed)
+        return Plan(tickets=(TicketWrite.replacing(ticket, closed),), ticket=closed,
                     slots=open_slot.release(ticket))
+
+    def _timer_fired(self, marketplace: str, event: events.TimerFired, now: datetime,
+                     holder: SlotHolder | None) -> Plan:
+        """Acts only if the ticket still wants this timer at this version: stale ones do nothing."""
+        ticket = self.store.load_ticket(event.subject_id)
+        timer = ticket.timer(event.kind) if ticket else None
+        if timer is None or timer.version != event.version:
+            return Plan(ticket=ticket, note="stale timer: nothing to do")
+        profile = self.policy.profile_for(ticket.marketplace, ticket.seller_id)
+        fired, decisions = expiry.fire(profile, ticket, event.kind, now)
+        fired = replace(fired.with_decisions(decisions), version=ticket.version + 1)
+        fired = self.policy.finish(ticket, fired)
+        slots = open_slot.release(ticket) if ticket.is_open and not fired.is_open else ()
+        return Plan(tickets=(TicketWrite.replacing(ticket, fired),), ticket=fired, slots=slots,
+                    decisions=decisions, deciding=engine.deciding(decisions))
 
     def _payment_updated(self, marketplace: str, event: events.PaymentUpdated, now: datetime,
                          holder: SlotHolder | None) -> Plan:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from chalicelib.domain.decisions import Action, Decision
 from chalicelib.domain.model import Ticket
 from chalicelib.policy import engine
+from chalicelib.policy.clocks import finish
 from chalicelib.policy.context import RuleContext
 from chalicelib.policy.profile import Profile
 from chalicelib.policy.rules.open_tickets import (SlotHolder, concurrent_issue, opened_key,
@@ -31,8 +32,8 @@ def claim(store: TicketStore, profile: Profile, ctx: RuleContext, plan: Plan,
     if not decision:
         return _with_ticket(plan, replace(ticket, holds_slot=False))
     if decision.evidence["closed_ticket"] == ticket.id:
-        return _yield_to_holder(plan, ctx, decision, holder, language)
-    return _displace_holder(store, plan, ctx, ticket, decision, holder, key)
+        return _yield_to_holder(profile, plan, ctx, decision, holder, language)
+    return _displace_holder(store, profile, plan, ctx, ticket, decision, holder, key)
 
 
 def release(ticket: Ticket) -> tuple[SlotWrite, ...]:
@@ -51,17 +52,17 @@ def _with_ticket(plan: Plan, ticket: Ticket, **changes) -> Plan:
     return replace(plan, tickets=(write,) + plan.tickets[1:], ticket=ticket, **changes)
 
 
-def _yield_to_holder(plan: Plan, ctx: RuleContext, decision: Decision, holder: SlotHolder,
-                     language: str) -> Plan:
+def _yield_to_holder(profile: Profile, plan: Plan, ctx: RuleContext, decision: Decision,
+                     holder: SlotHolder, language: str) -> Plan:
     """The new ticket is the newer one: it closes, and the holder's claim is re-checked."""
     verdict = settle(plan.ticket, (decision,), opening=True, now=ctx.now, language=language)
     confirm = _slot(plan.ticket, holder.ticket_id, holder.ticket_id, holder.opened_key)
-    return _with_ticket(plan, verdict.ticket, slots=(confirm,),
+    return _with_ticket(plan, finish(profile, plan.ticket, verdict.ticket), slots=(confirm,),
                         decisions=engine.order(plan.decisions + (decision,)),
                         deciding=decision, actions=verdict.actions)
 
 
-def _displace_holder(store: TicketStore, plan: Plan, ctx: RuleContext, ticket: Ticket,
+def _displace_holder(store: TicketStore, profile: Profile, plan: Plan, ctx: RuleContext, ticket: Ticket,
                      decision: Decision, holder: SlotHolder, key: str) -> Plan:
     """The new ticket is older (a late delivery): it takes the slot and the holder closes."""
     move = _slot(ticket, holder.ticket_id, ticket.id, key)
@@ -70,7 +71,7 @@ def _displace_holder(store: TicketStore, plan: Plan, ctx: RuleContext, ticket: T
     if old is not None and old.is_open:
         closed = replace(old.with_decisions((decision,)).closed(ctx.now, "concurrent_issue"),
                          linked_to=ticket.id, holds_slot=False, version=old.version + 1)
-        writes = (TicketWrite(closed, old.version),)
+        writes = (TicketWrite.replacing(old, finish(profile, old, closed)),)
         actions = actions + (Action("close_thread", {"thread_id": old.thread_id}),)
     planned = _with_ticket(plan, ticket, slots=(move,))
     return replace(planned, tickets=planned.tickets + writes, actions=actions,

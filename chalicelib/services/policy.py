@@ -1,4 +1,4 @@
-"""Applies the seller's policy profile to customer messages and turns the verdict into a Plan."""
+"""Applies the seller's policy profile to messages and turns the verdict into a Plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -8,7 +8,7 @@ from typing import Callable
 from chalicelib.domain.errors import DependencyError, ProfileError
 from chalicelib.domain.events import MessageCreated
 from chalicelib.domain.model import Author, Ticket
-from chalicelib.policy import engine
+from chalicelib.policy import clocks, engine
 from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.policy.context import RuleContext
 from chalicelib.policy.profile import Profile
@@ -42,36 +42,43 @@ class PolicyService:
 
     def on_open(self, ticket: Ticket, event: MessageCreated, now: datetime,
                 holder: SlotHolder | None) -> Plan:
-        write = TicketWrite(ticket, None, (event.message,))
-        if event.message.author is not Author.CUSTOMER:
-            return Plan(tickets=(write,), ticket=ticket)
         profile = self.profile_for(ticket.marketplace, ticket.seller_id)
+        ticket = clocks.on_message(profile, ticket, event.message)
+        if event.message.author is not Author.CUSTOMER:
+            return self._plan(profile, None, ticket, TicketWrite(ticket, None, (event.message,)))
         ctx = self._context(profile, ticket, event, now, opening=True)
         moment = engine.Moment(opening=True, ticket_open=True)
         verdict = settle(ticket, engine.evaluate(profile, ctx, moment.names()), opening=True,
                          now=now, language=self._language(profile, ctx))
-        plan = Plan(tickets=(replace(write, ticket=verdict.ticket),), ticket=verdict.ticket,
-                    decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
-        if not verdict.ticket.is_open:
+        plan = self._plan(profile, None, verdict.ticket, TicketWrite(ticket, None, (event.message,)),
+                          decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
+        if not plan.ticket.is_open:
             return plan
         return open_slot.claim(self.store, profile, ctx, plan, holder, self._language(profile, ctx))
 
     def on_message(self, before: Ticket, after: Ticket, event: MessageCreated, now: datetime) -> Plan:
-        write = TicketWrite(after, before.version, (event.message,))
-        if event.message.author is not Author.CUSTOMER:
-            return Plan(tickets=(write,), ticket=after)
         profile = self.profile_for(after.marketplace, after.seller_id)
+        write = TicketWrite.replacing(before, after, (event.message,))
+        after = clocks.on_message(profile, after, event.message) if before.is_open else after
+        if event.message.author is not Author.CUSTOMER:
+            return self._plan(profile, before, after, write)
         moment = engine.Moment(opening=False, ticket_open=before.is_open)
         ctx = self._context(profile, after, event, now, opening=False)
         verdict = settle(after, engine.evaluate(profile, ctx, moment.names()), opening=False,
                          now=now, language=self._language(profile, ctx))
-        ticket = verdict.ticket
-        slots = ()
-        if before.is_open and not ticket.is_open:
-            slots = open_slot.release(before)
-            ticket = replace(ticket, holds_slot=False)
-        return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, slots=slots,
-                    decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
+        slots = open_slot.release(before) if before.is_open and not verdict.ticket.is_open else ()
+        return self._plan(profile, before, verdict.ticket, write, slots=slots,
+                          decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
+
+    def finish(self, before: Ticket, after: Ticket) -> Ticket:
+        """Clocks and timers of a ticket changed by something other than a message."""
+        return clocks.finish(self.profile_for(after.marketplace, after.seller_id), before, after)
+
+    @staticmethod
+    def _plan(profile: Profile, before: Ticket | None, ticket: Ticket, write: TicketWrite,
+              **fields) -> Plan:
+        ticket = clocks.finish(profile, before, ticket)
+        return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, **fields)
 
     def _context(self, profile: Profile, ticket: Ticket, event: MessageCreated, now: datetime,
                  *, opening: bool) -> RuleContext:

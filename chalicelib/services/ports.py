@@ -3,10 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.model import Marketplace, Message, Payment, Refund, Seller, Ticket
+
+
+@dataclass(frozen=True)
+class TimerRequest:
+    subject_id: str
+    kind: str
+    due_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,11 @@ class TicketWrite:
     ticket: Ticket
     expected_version: int | None
     new_messages: tuple[Message, ...] = ()
+    previous_timers: tuple[str, ...] = ()  # kinds scheduled before: those no longer wanted go
+
+    @classmethod
+    def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
+        return cls(new, old.version, messages, tuple(t.kind for t in old.timers))
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,9 @@ class TicketQuery:
     status: str | None = None
     product_id: str | None = None
     customer_id: str | None = None
+    due_before: datetime | None = None
+    opened_from: datetime | None = None
+    opened_until: datetime | None = None
     limit: int = 50
     cursor: str | None = None
 
@@ -78,6 +94,11 @@ class TicketStore(Protocol):
 
     def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]: ...
 
+    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
+        """Clear the reconciler's cue, unless the ticket moved on since `version`."""
+
+    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]: ...
+
 
 class TenantDirectory(Protocol):
     def marketplace(self, name: str) -> Marketplace | None: ...
@@ -85,6 +106,15 @@ class TenantDirectory(Protocol):
     def seller_for_key_hash(self, key_hash: str) -> Seller | None: ...
 
     def seller(self, seller_id: str) -> Seller | None: ...
+
+
+class TimerScheduler(Protocol):
+    """Named one-time schedules that mirror the timers a subject wants (EventBridge Scheduler)."""
+
+    def sync(self, subject_id: str, wanted: Iterable[TimerRequest],
+             unwanted_kinds: Iterable[str]) -> None: ...
+
+    def pending(self, subject_id: str | None = None) -> list[TimerRequest]: ...
 
 
 class Clock(Protocol):

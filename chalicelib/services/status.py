@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from chalicelib.domain.errors import NotFoundError, UnauthorizedError
-from chalicelib.domain.model import Seller
+from chalicelib.domain.errors import InvalidInputError, NotFoundError, UnauthorizedError
+from chalicelib.domain.model import Seller, Ticket
 
-from .ports import TenantDirectory, TicketPage, TicketQuery, TicketStore
-from .views import ticket_detail, ticket_summary
+from .policy import PolicyService
+from .ports import TenantDirectory, TicketQuery, TicketStore
+from .views import iso, ticket_detail, ticket_summary
+
+SLA_REPORT_LIMIT = 10_000
 
 
 def hash_api_key(key: str) -> str:
@@ -20,6 +25,7 @@ def hash_api_key(key: str) -> str:
 class StatusService:
     store: TicketStore
     tenants: TenantDirectory
+    policy: PolicyService
 
     def seller_for(self, authorization: str | None) -> Seller:
         scheme, _, key = (authorization or "").partition(" ")
@@ -31,7 +37,7 @@ class StatusService:
         return seller
 
     def tickets(self, query: TicketQuery) -> dict:
-        page: TicketPage = self.store.list_tickets(query)
+        page = self.store.list_tickets(query)
         return {"items": [ticket_summary(t) for t in page.items], "next_cursor": page.next_cursor}
 
     def ticket(self, seller: Seller, ticket_id: str) -> dict:
@@ -39,3 +45,54 @@ class StatusService:
         if ticket is None or ticket.seller_id != seller.seller_id:
             raise NotFoundError(f"no ticket '{ticket_id}'")
         return ticket_detail(ticket)
+
+    def sla_report(self, seller: Seller, since: datetime | None, until: datetime | None) -> dict:
+        """Counts over the seller's tickets opened in [since, until)."""
+        tickets = self._all(TicketQuery(seller_id=seller.seller_id, opened_from=since,
+                                        opened_until=until, limit=200))
+        clocks = Counter((c.name, c.state.value) for t in tickets for c in t.sla)
+        met, breached = (sum(n for (_, s), n in clocks.items() if s == state)
+                         for state in ("met", "breached"))
+        return {"since": iso(since), "until": iso(until), "tickets": len(tickets),
+                "by_status": dict(Counter(t.status.value for t in tickets)),
+                "clocks": {name: {state: clocks[(name, state)]
+                                  for state in ("running", "paused", "met", "breached")}
+                           for name in sorted({n for n, _ in clocks})},
+                "compliance": round(met / (met + breached), 4) if met + breached else None}
+
+    def support_hours(self, seller: Seller, marketplace: str | None, now: datetime) -> dict:
+        if not seller.policy and not marketplace:
+            raise InvalidInputError("which marketplace?", [
+                ("marketplace", "required: this seller has no profile of its own")])
+        if not seller.policy and self.tenants.marketplace(marketplace) is None:
+            raise NotFoundError(f"unknown marketplace '{marketplace}'")
+        profile = self.policy.profile_for(marketplace or "", seller.seller_id)
+        rule = profile.rule_of_type("support_hours")
+        if rule is None:
+            raise NotFoundError(f"profile {profile.ref} declares no support hours")
+        calendar = profile.calendar(rule.params.calendar)
+        open_now = calendar.is_open(now)
+        return {"rule": rule.id, "policy": profile.ref, "open_now": open_now, "now": iso(now),
+                "closes_at": iso(calendar.closing_time(now)) if open_now else None,
+                "next_opening": iso(calendar.next_opening(now)),
+                "calendar": {"zone": calendar.zone, "hours": _hours(calendar)}}
+
+    def _all(self, query: TicketQuery) -> list[Ticket]:
+        found: list[Ticket] = []
+        while len(found) < SLA_REPORT_LIMIT:
+            page = self.store.list_tickets(query)
+            found += page.items
+            if not page.next_cursor:
+                break
+            query = replace(query, cursor=page.next_cursor)
+        return found
+
+
+def _hours(calendar) -> dict[str, list[str]]:
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return {day: [f"{_hhmm(p.start)}-{_hhmm(p.end)}" for p in periods]
+            for day, periods in zip(days, calendar.hours) if periods}
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

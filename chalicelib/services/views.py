@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.model import Message, Ticket
+from chalicelib.domain.model import Message, SlaClock, Ticket
 
 
 def iso(value: datetime | None) -> str | None:
@@ -30,5 +30,12 @@ def ticket_detail(ticket: Ticket) -> dict[str, Any]:
     return {**ticket_summary(ticket),
             "messages": [message_view(m) for m in sorted(ticket.messages, key=lambda m: m.sent_at)],
             "decisions": [d.to_dict() for d in ticket.decisions],
-            "sla": [],
-            "timers": [{"kind": t.kind, "due_at": iso(t.due_at)} for t in ticket.timers]}
+            "sla": [clock_view(c) for c in ticket.sla],
+            "timers": [{"kind": t.kind, "due_at": iso(t.due_at)}
+                       for t in sorted(ticket.timers, key=lambda t: t.due_at)]}
+
+
+def clock_view(clock: SlaClock) -> dict[str, Any]:
+    return {"name": clock.name, "rule": clock.rule, "started_at": iso(clock.started_at),
+            "due_at": iso(clock.due_at), "state": clock.state.value,
+            "stopped_at": iso(clock.stopped_at), "reminded": clock.reminded}

@@ -50,7 +50,7 @@ _PASSWORD_FOLLOWS = (
     rf"(?=(?:[ \t]*[,;/-][ \t]*|[ \t]+)(?:(?:and|et|with|avec)[ \t]+)?(?:(?:the|le|its|a|un)[ \t]+)?"
     rf"(?:[\w-]+[ \t]+)?{_PASSWORD_WORD}\b)"
 )
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
 QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "“": "”", "`": "`"}
 
 NON_VALUES = frozenset(

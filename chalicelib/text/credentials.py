@@ -39,13 +39,17 @@ class Redaction:
 
 
 def find_credentials(text: str) -> tuple[FoundCredential, ...]:
-    taken = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    claimed = bytearray(len(text))  # 1 where a placeholder or an earlier finding sits
+    for placeholder in PLACEHOLDER.finditer(text):
+        claimed[placeholder.start() : placeholder.end()] = b"\1" * len(placeholder.group())
     found: list[FoundCredential] = []
     for rule in SECRET_RULES + USERNAME_RULES:
         view = _as_redacted(text, found)
         for group in _findings(rule, view):
-            if _all_free(group, taken + [(f.start, f.end) for f in found]) and _belongs(rule, group, found):
+            if not any(any(claimed[f.start : f.end]) for f in group) and _belongs(rule, group, found):
                 found.extend(group)
+                for f in group:
+                    claimed[f.start : f.end] = b"\1" * (f.end - f.start)
     return tuple(sorted(found, key=lambda f: f.start))
 
 
@@ -109,10 +113,6 @@ def _trim(raw: str) -> str:
 def _is_unbalanced_closer(value: str) -> bool:
     opener = _CLOSERS.get(value[-1])
     return opener is not None and value.count(opener) < value.count(value[-1])
-
-
-def _all_free(group: list[FoundCredential], taken: list[tuple[int, int]]) -> bool:
-    return all(f.end <= start or end <= f.start for f in group for start, end in taken)
 
 
 def _belongs(rule: Rule, group: list[FoundCredential], found: list[FoundCredential]) -> bool:

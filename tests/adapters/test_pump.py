@@ -8,7 +8,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib.adapters.scheduler import EventBridgeTimers, TimerRequest, ensure_group
+from chalicelib.adapters.scheduler import EventBridgeTimers, ensure_group
+from chalicelib.services.ports import TimerRequest
 from chalicelib.local.pump import TimerPump
 from chalicelib.services.clock import FixedClock
 from tests.builders import T0

@@ -12,7 +12,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from chalicelib.adapters.memory_timers import InMemoryTimers
-from chalicelib.adapters.scheduler import EventBridgeTimers, TimerRequest, ensure_group
+from chalicelib.adapters.scheduler import EventBridgeTimers, ensure_group
+from chalicelib.services.ports import TimerRequest
 from chalicelib.domain.errors import DependencyError
 from tests.builders import T0
 

@@ -9,8 +9,8 @@ import pytest
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import (Author, Message, Payment, Ticket, TicketStatus, Timer,
-                                     ticket_id_for)
+from chalicelib.domain.model import (Author, ClockState, Message, Payment, SlaClock, Ticket,
+                                     TicketStatus, Timer, ticket_id_for)
 from chalicelib.services.ports import Change, SlotWrite, TicketQuery, TicketWrite
 from tests.builders import T0
 
@@ -43,6 +43,24 @@ class TestTicketStoreContract:
         ticket = a_ticket(decisions=(decision,), timers=(Timer("auto_close", T0, 1),))
         create(store, ticket)
         assert store.load_ticket(ticket.id) == ticket
+
+    def test_sla_clocks_and_the_sync_cue_round_trip(self, store):
+        clock = SlaClock(name="first_response", rule="PS-3", started_at=T0,
+                         due_at=T0 + timedelta(days=1), reminder_at=T0 + timedelta(hours=18),
+                         state=ClockState.MET, stopped_at=T0 + timedelta(hours=2), reminded=True)
+        ticket = a_ticket(sla=(clock,), timers_synced=False)
+        create(store, ticket)
+        assert store.load_ticket(ticket.id) == ticket
+        assert store.unsynced_ticket_ids() == [ticket.id]
+
+    def test_marking_timers_synced_clears_the_cue_only_at_that_version(self, store):
+        ticket = a_ticket(timers_synced=False)
+        create(store, ticket)
+        store.mark_timers_synced(ticket.id, version=7)
+        assert store.unsynced_ticket_ids() == [ticket.id]
+        store.mark_timers_synced(ticket.id, version=1)
+        assert store.unsynced_ticket_ids() == []
+        assert store.load_ticket(ticket.id).timers_synced is True
 
     def test_an_unknown_ticket_loads_as_none(self, store):
         assert store.load_ticket("tkt_missing") is None

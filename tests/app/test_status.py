@@ -75,7 +75,8 @@ def test_a_ticket_shows_its_messages(client):
     status, body = get(client, f"/v1/tickets/{ticket['id']}")
     assert status == 200
     assert [m["author"] for m in body["messages"]] == ["customer"]
-    assert body["decisions"] == [] and body["timers"] == [] and body["sla"] == []
+    assert body["decisions"] == [] and body["sla"] == []
+    assert body["timers"] == [{"kind": "auto_close", "due_at": "2026-11-26T09:00:00Z"}]
 
 
 def test_another_sellers_ticket_is_a_404(client):

@@ -18,10 +18,12 @@ from datetime import datetime, timedelta
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.model import (Author, Marketplace, Message, Payment, Refund, Seller,
-                                     Ticket, TicketStatus, Timer)
+from chalicelib.domain.model import (Author, ClockState, Marketplace, Message, Payment, Refund,
+                                     Seller, SlaClock, Ticket, TicketStatus, Timer)
 
 GSI1 = "GSI1"
+GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
+UNSYNCED = "TIMERS_UNSYNCED"
 TTL_ATTRIBUTE = "expires_at"
 DELIVERY_RETENTION = timedelta(days=90)
 _serializer = TypeSerializer()
@@ -98,7 +100,24 @@ def ticket_item(ticket: Ticket) -> dict:
             "decisions": json.dumps([d.to_dict() for d in ticket.decisions]),
             "timers": json.dumps([{"kind": t.kind, "due_at": _iso(t.due_at), "version": t.version}
                                   for t in ticket.timers]),
-            "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id)}
+            "sla": json.dumps([_clock_dict(c) for c in ticket.sla]),
+            "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
+            "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
+            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
+
+
+def _clock_dict(clock: SlaClock) -> dict:
+    return {"name": clock.name, "rule": clock.rule, "started_at": _iso(clock.started_at),
+            "due_at": _iso(clock.due_at), "reminder_at": _iso(clock.reminder_at),
+            "state": clock.state.value, "stopped_at": _iso(clock.stopped_at),
+            "reminded": clock.reminded}
+
+
+def _clock(raw: dict) -> SlaClock:
+    return SlaClock(name=raw["name"], rule=raw["rule"], started_at=_dt(raw["started_at"]),
+                    due_at=_dt(raw["due_at"]), reminder_at=_dt(raw.get("reminder_at")),
+                    state=ClockState(raw["state"]), stopped_at=_dt(raw.get("stopped_at")),
+                    reminded=bool(raw.get("reminded")))
 
 
 def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
@@ -112,7 +131,9 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         holds_slot=bool(item.get("holds_slot", False)),
         decisions=tuple(Decision.from_dict(d) for d in json.loads(item.get("decisions", "[]"))),
         timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
-                     for t in json.loads(item.get("timers", "[]"))))
+                     for t in json.loads(item.get("timers", "[]"))),
+        sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
+        timers_synced="GSI2PK" not in item)
 
 
 def message_item(ticket_id: str, message: Message) -> dict:

@@ -1,16 +1,20 @@
 """The table definition, shared by local mode, tests and (as data) the deployment template."""
 from __future__ import annotations
 
-from .keys import GSI1, TTL_ATTRIBUTE
+from .keys import GSI1, GSI2, TTL_ATTRIBUTE
 
 KEY_SCHEMA = [{"AttributeName": "PK", "KeyType": "HASH"},
               {"AttributeName": "SK", "KeyType": "RANGE"}]
 ATTRIBUTES = [{"AttributeName": name, "AttributeType": "S"}
-              for name in ("PK", "SK", "GSI1PK", "GSI1SK")]
+              for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")]
 GSIS = [{"IndexName": GSI1,
          "KeySchema": [{"AttributeName": "GSI1PK", "KeyType": "HASH"},
                        {"AttributeName": "GSI1SK", "KeyType": "RANGE"}],
-         "Projection": {"ProjectionType": "ALL"}}]
+         "Projection": {"ProjectionType": "ALL"}},
+        {"IndexName": GSI2,
+         "KeySchema": [{"AttributeName": "GSI2PK", "KeyType": "HASH"},
+                       {"AttributeName": "GSI2SK", "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "KEYS_ONLY"}}]
 
 
 def create_table(client, table_name: str) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -108,7 +109,8 @@ class DynamoTicketStore:
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         filters, values = _list_filters(query)
         values[":pk"] = keys.seller_gsi_pk(query.seller_id)
-        params = {"IndexName": keys.GSI1, "KeyConditionExpression": "GSI1PK = :pk",
+        key_condition = "GSI1PK = :pk" + _opened_range(query, values)
+        params = {"IndexName": keys.GSI1, "KeyConditionExpression": key_condition,
                   "ScanIndexForward": False, "Limit": max(query.limit, 25)}
         if filters:
             params["FilterExpression"] = " AND ".join(filters)
@@ -144,6 +146,24 @@ class DynamoTicketStore:
                 {":pk": keys.customer_gsi_pk(marketplace, customer_id), ":p": "PAYMENT#"}))
         return [keys.payment_from_item(i) for i in items]
 
+    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table, Key=keys.to_attrs(keys.ticket_key(ticket_id)),
+                UpdateExpression="REMOVE GSI2PK, GSI2SK", ConditionExpression=VERSION_IS,
+                ExpressionAttributeValues=keys.to_attrs({":expected": version}))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise DependencyError(f"DynamoDB update_item failed: {type(exc).__name__}") from exc
+        except BotoCoreError as exc:
+            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+
+    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]:
+        page = self._call("query", TableName=self._table, IndexName=keys.GSI2, Limit=limit,
+                          KeyConditionExpression="GSI2PK = :pk",
+                          ExpressionAttributeValues=keys.to_attrs({":pk": keys.UNSYNCED}))
+        return [keys.from_attrs(i)["GSI2SK"] for i in page.get("Items", [])]
+
     def _query_all(self, **params) -> list[dict]:
         items: list[dict] = []
         while True:
@@ -168,7 +188,28 @@ def _list_filters(query: TicketQuery) -> tuple[list[str], dict]:
             placeholder = ":" + name.strip("#")
             filters.append(f"{name} = {placeholder}")
             values[placeholder] = value
+    if query.due_before is not None:
+        filters.append("next_due < :due_before")
+        values[":due_before"] = _utc_iso(query.due_before)
     return filters, values
+
+
+def _opened_range(query: TicketQuery, values: dict) -> str:
+    """[opened_from, opened_until) on the sort key `<opened_at>#<id>`."""
+    low, high = query.opened_from, query.opened_until
+    if low is not None:
+        values[":low"] = _utc_iso(low)
+    if high is not None:
+        values[":high"] = _utc_iso(high)
+    if low is not None and high is not None:
+        return " AND GSI1SK BETWEEN :low AND :high"
+    if low is not None:
+        return " AND GSI1SK >= :low"
+    return " AND GSI1SK < :high" if high is not None else ""
+
+
+def _utc_iso(value) -> str:
+    return value.astimezone(timezone.utc).isoformat()
 
 
 def _start_key(seller_id: str, cursor: dict) -> dict:

@@ -1,0 +1,25 @@
+"""Local mode's timer pump: fire due schedules from moto through the real `timer` handler."""
+from __future__ import annotations
+
+import threading
+
+from chalicelib.adapters.aws import client
+
+from .pump import TimerPump
+
+PUMP_INTERVAL_SECONDS = 1.0
+
+
+def start_pump(services, parse, group: str) -> tuple[TimerPump, threading.Event]:
+    """`parse` turns a schedule's input into a TimerFired (the timer Lambda's own parser)."""
+    def fire(payload: dict) -> None:
+        fired = parse(payload)
+        if fired is not None:
+            services.clock.move_to(fired.due_at)  # the test clock stands at each due time
+            services.timers.fire(fired)
+
+    pump = TimerPump(client("scheduler"), group, fire=fire, clock=services.clock.now)
+    stop = threading.Event()
+    threading.Thread(target=pump.run_forever, args=(PUMP_INTERVAL_SECONDS, stop),
+                     name="timer-pump", daemon=True).start()
+    return pump, stop

@@ -1,0 +1,92 @@
+"""Timers through bootstrap.build with in-memory fakes: schedule, fire once, stale, repair."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.api import schemas
+from chalicelib.api.webhooks import parse_event
+from chalicelib.domain.events import TimerFired
+from chalicelib.domain.model import TicketStatus
+from tests import fakes
+from tests.builders import T0, message_event, thread_closed_event
+
+
+@pytest.fixture
+def wiring():
+    return fakes.build()
+
+
+def deliver(wiring, event: dict, marketplace: str = "cmsmart"):
+    body = json.dumps(event).encode()
+    tenant = wiring.ingest.marketplace(marketplace)
+    wire = parse_event(body)
+    return wiring.ingest.process(tenant, f"wh-{hash(body)}", body, wire.type,
+                                 schemas.to_domain(wire, marketplace)).response
+
+
+def fire(wiring, request):
+    return wiring.timers.fire(TimerFired(request.subject_id, request.kind, request.version, request.due_at))
+
+
+def test_opening_a_cmsmart_ticket_schedules_its_auto_close(wiring):
+    ticket = deliver(wiring, message_event())["ticket"]
+    [request] = wiring.scheduler.pending(ticket["id"])
+    assert (request.kind, request.due_at) == ("auto_close", T0 + timedelta(days=3))
+    assert wiring.store.unsynced_ticket_ids() == []
+
+
+def test_cms_5_the_auto_close_timer_closes_the_ticket_once(wiring):
+    ticket_id = deliver(wiring, message_event())["ticket"]["id"]
+    [request] = wiring.scheduler.pending(ticket_id)
+    first, again = fire(wiring, request), fire(wiring, request)
+    ticket = wiring.store.load_ticket(ticket_id)
+    assert (ticket.status, ticket.close_reason) == (TicketStatus.CLOSED, "expired")
+    assert first.response["decided_by"] == "CMS-5" and again.duplicate
+    assert [d.rule for d in ticket.decisions] == ["CMS-5"]
+
+
+def test_a_timer_for_a_state_that_moved_on_does_nothing(wiring):
+    ticket_id = deliver(wiring, message_event())["ticket"]["id"]
+    [request] = wiring.scheduler.pending(ticket_id)
+    deliver(wiring, thread_closed_event())
+    outcome = fire(wiring, request)
+    assert outcome.response["note"] == "stale timer: nothing to do"
+    assert wiring.store.load_ticket(ticket_id).close_reason == "thread_closed"
+    assert wiring.scheduler.pending(ticket_id) == []
+
+
+def test_closing_the_thread_deletes_the_schedule(wiring):
+    ticket_id = deliver(wiring, message_event())["ticket"]["id"]
+    deliver(wiring, thread_closed_event())
+    assert wiring.scheduler.pending(ticket_id) == []
+
+
+def test_a_scheduler_failure_after_the_commit_is_repaired_by_the_reconciler(wiring):
+    wiring.scheduler.fail_next(1)
+    response = deliver(wiring, message_event())
+    ticket_id = response["ticket"]["id"]
+    assert response["ticket"]["status"] == "open"  # the webhook still succeeded
+    assert wiring.scheduler.pending(ticket_id) == []
+    assert wiring.store.unsynced_ticket_ids() == [ticket_id]
+    assert wiring.timer_sync.reconcile() == {"repaired": 1, "failed": 0}
+    assert [r.kind for r in wiring.scheduler.pending(ticket_id)] == ["auto_close"]
+    assert wiring.store.unsynced_ticket_ids() == []
+
+
+def test_a_reconciler_pass_that_fails_again_leaves_the_cue_for_the_next(wiring):
+    wiring.scheduler.fail_next(2)
+    ticket_id = deliver(wiring, message_event())["ticket"]["id"]
+    assert wiring.timer_sync.reconcile() == {"repaired": 0, "failed": 1}
+    assert wiring.store.unsynced_ticket_ids() == [ticket_id]
+
+
+def test_ps_3_reminder_then_breach_are_recorded_on_the_ticket(wiring):
+    ticket_id = deliver(wiring, message_event(thread_id="ps", tags=["paid"]), "prestashop")["ticket"]["id"]
+    for request in wiring.scheduler.pending(ticket_id):
+        fire(wiring, request)
+    ticket = wiring.store.load_ticket(ticket_id)
+    assert [(d.rule, d.code) for d in ticket.decisions][-2:] == [("PS-3", "sla_reminder"), ("PS-3", "sla_breached")]
+    assert [c.state.value for c in ticket.sla] == ["breached"]
