@@ -39,17 +39,12 @@ class Redaction:
 
 
 def find_credentials(text: str) -> tuple[FoundCredential, ...]:
-    claimed = bytearray(len(text))  # 1 where a placeholder or an earlier finding sits
+    claimed = bytearray(len(text))  # 1 under a placeholder or an earlier finding
     for placeholder in PLACEHOLDER.finditer(text):
         claimed[placeholder.start() : placeholder.end()] = b"\1" * len(placeholder.group())
-    found: list[FoundCredential] = []
-    for rule in SECRET_RULES + USERNAME_RULES:
-        view = _as_redacted(text, found)
-        for group in _findings(rule, view):
-            if not any(any(claimed[f.start : f.end]) for f in group) and _belongs(rule, group, found):
-                found.extend(group)
-                for f in group:
-                    claimed[f.start : f.end] = b"\1" * (f.end - f.start)
+    found = _apply(SECRET_RULES, text, claimed, [], lambda group: True)
+    near = _within_reach(found, len(text))
+    found = _apply(USERNAME_RULES, text, claimed, found, lambda group: near[group[0].start])
     return tuple(sorted(found, key=lambda f: f.start))
 
 
@@ -62,6 +57,27 @@ def redact(text: str) -> Redaction:
         cursor = credential.end
     pieces.append(text[cursor:])
     return Redaction("".join(pieces), found)
+
+
+def _apply(rules, text: str, claimed: bytearray, earlier: list[FoundCredential], keep):
+    found = list(earlier)
+    for rule in rules:
+        view = _as_redacted(text, found)
+        for group in _findings(rule, view):
+            if keep(group) and not any(any(claimed[f.start : f.end]) for f in group):
+                found.extend(group)
+                for f in group:
+                    claimed[f.start : f.end] = b"\1" * (f.end - f.start)
+    return found
+
+
+def _within_reach(found: list[FoundCredential], length: int) -> bytearray:
+    """A login name counts only if it starts this close to a secret; alone it is no credential."""
+    near = bytearray(length)
+    for s in (f for f in found if f.kind != "username"):
+        start, end = max(0, s.start - USERNAME_REACH), min(length, s.end + USERNAME_REACH)
+        near[start:end] = b"\1" * (end - start)
+    return near
 
 
 def _as_redacted(text: str, found: list[FoundCredential]) -> str:
@@ -113,17 +129,3 @@ def _trim(raw: str) -> str:
 def _is_unbalanced_closer(value: str) -> bool:
     opener = _CLOSERS.get(value[-1])
     return opener is not None and value.count(opener) < value.count(value[-1])
-
-
-def _belongs(rule: Rule, group: list[FoundCredential], found: list[FoundCredential]) -> bool:
-    """A login name counts only beside a secret; alone it is not a credential."""
-    return rule.kind != "username" or _near_any(group[0], found)
-
-
-def _near_any(login: FoundCredential, found: list[FoundCredential]) -> bool:
-    return any(
-        f.kind != "username"
-        and login.start - USERNAME_REACH <= f.end
-        and f.start <= login.end + USERNAME_REACH
-        for f in found
-    )

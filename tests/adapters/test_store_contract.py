@@ -126,6 +126,16 @@ class TestTicketStoreContract:
         page = store.list_tickets(TicketQuery(seller_id="acme", status="open"))
         assert [t.thread_id for t in page.items] == ["th-2", "th-0"]
 
+    def test_tickets_filter_by_opening_window_and_due_timers(self, store):
+        for n in range(4):
+            create(store, a_ticket(f"th-{n}", at=T0 + timedelta(hours=n),
+                                   timers=(Timer("auto_close", T0 + timedelta(days=n), 1),)))
+        window = TicketQuery(seller_id="acme", opened_from=T0 + timedelta(hours=1),
+                             opened_until=T0 + timedelta(hours=3))
+        assert [t.thread_id for t in store.list_tickets(window).items] == ["th-2", "th-1"]
+        due = TicketQuery(seller_id="acme", due_before=T0 + timedelta(days=1, hours=1))
+        assert [t.thread_id for t in store.list_tickets(due).items] == ["th-1", "th-0"]
+
     def test_tickets_paginate_without_gaps_or_repeats(self, store):
         for n in range(7):
             create(store, a_ticket(f"th-{n}", at=T0 + timedelta(minutes=n)))

@@ -1,4 +1,4 @@
-"""CRJ-4: a second payment for the same order is refunded within days; a pending one is not paid twice."""
+"""CRJ-4: an extra payment for an order is refunded within days; a pending one is not paid twice."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -140,7 +140,7 @@ def test_crj_4_refund_days_are_elapsed_time_across_a_dst_change():
     pytest.param([payment(status="pending")], True, id="a pending payment"),
     pytest.param([payment(status="pending"), payment("pay2", status="failed")], True,
                  id="pending beside a failed attempt"),
-    pytest.param([payment(status="failed")], False, id="only a failed payment: paying again is fine"),
+    pytest.param([payment(status="failed")], False, id="only a failed one: pay again"),
     pytest.param([payment(status="pending"), payment(occurred_at=T0 + DAY)], False,
                  id="pending that then succeeded"),
     pytest.param([payment(status="pending"), payment("pay2")], False, id="the order is paid"),

@@ -1,4 +1,4 @@
-"""PS-7 (and PS-5): a refund is a right in the first month, the seller's call up to six, then never."""
+"""PS-7 and PS-5: a refund is a right in month one, the seller's call up to six, then never."""
 from __future__ import annotations
 
 import json
@@ -56,8 +56,9 @@ def test_ps_7_refund_windows_close_exactly_at_one_and_six_calendar_months(reques
                  id="29 February 2028: six months is 29 August"),
     pytest.param(datetime(2026, 3, 1, 12, tzinfo=PARIS), datetime(2026, 4, 1, 10, 30, tzinfo=UTC),
                  "seller_discretion", id="DST: 1 April 12:00 Paris is 10:00 UTC, not 11:00"),
-    pytest.param(datetime(2026, 9, 25, 12, tzinfo=PARIS), datetime(2026, 10, 25, 10, 30, tzinfo=UTC),
-                 "eligible", id="DST back: 25 October 12:00 Paris is 11:00 UTC, not 10:00"),
+    pytest.param(datetime(2026, 9, 25, 12, tzinfo=PARIS),
+                 datetime(2026, 10, 25, 10, 30, tzinfo=UTC), "eligible",
+                 id="DST back: 25 October 12:00 Paris is 11:00 UTC, not 10:00"),
 ])
 def test_ps_7_months_are_calendar_months_on_the_paris_clock(purchased_at, requested_at, outcome):
     assert verdict(requested_at, purchased_at=purchased_at).outcome == outcome

@@ -92,8 +92,9 @@ def _paid_through(payment: Payment, kind: str, rule: str, shop: str | None) -> E
 
 def _entitlement(payment: Payment, kind: str, rule: str, shop: str | None,
                  ends_at: datetime) -> Entitlement:
-    return Entitlement(kind, payment.customer_id, payment.product_id, shop,
-                       as_utc(payment.occurred_at, "occurred_at"), ends_at, payment.payment_id, rule)
+    starts_at = as_utc(payment.occurred_at, "occurred_at")
+    return Entitlement(kind, payment.customer_id, payment.product_id, shop, starts_at, ends_at,
+                       payment.payment_id, rule)
 
 
 def _terminated(entitlement: Entitlement, refunds: list[Refund]) -> Entitlement:
@@ -112,7 +113,8 @@ def _sort_key(e: Entitlement) -> tuple:
 
 
 def coverage(entitlements: Iterable[Entitlement], *, customer_id: str, product_id: str,
-             shop_url: str | None, at: datetime, kinds: tuple[str, ...] = SUPPORT_KINDS) -> Coverage:
+             shop_url: str | None, at: datetime,
+             kinds: tuple[str, ...] = SUPPORT_KINDS) -> Coverage:
     """Whether the customer is covered for this product (and shop, for Business Care) at `at`."""
     at = as_utc(at, "at")
     mine = [e for e in entitlements
@@ -168,8 +170,8 @@ def customization_entitlements(tickets: Iterable[Ticket], *, zone: str,
                                months: int = 1) -> list[Entitlement]:
     """CRJ-10 grants, one per seller message tagged customization_delivered."""
     found = [Entitlement("customization_support", t.customer_id, t.product_id, None,
-                         as_utc(m.sent_at, "sent_at"), customization_support(m.sent_at, zone, months),
-                         m.message_id, "CRJ-10")
+                         as_utc(m.sent_at, "sent_at"),
+                         customization_support(m.sent_at, zone, months), m.message_id, "CRJ-10")
              for t in tickets for m in t.messages
              if m.author == Author.SELLER and DELIVERED_TAG in m.tags]
     return sorted(found, key=_sort_key)

@@ -46,14 +46,14 @@ def refund_verdict(*, purchased_at: datetime, requested_at: datetime, reason: st
                 "product_downloaded": product_downloaded,
                 "had_support_ticket_before": had_support_ticket_before}
     if not within_months(purchased_at, requested_at, discretion_months, zone):
-        return RefundVerdict("ineligible", "PS-7",
-                             f"requested {discretion_months} months or more after purchase", evidence)
+        too_late = f"requested {discretion_months} months or more after purchase"
+        return RefundVerdict("ineligible", "PS-7", too_late, evidence)
     if reason == "unresolvable" and had_support_ticket_before:
         return RefundVerdict("eligible", "PS-5",
                              "the problem could not be solved: a refund is the fallback", evidence)
     if not within_months(purchased_at, requested_at, right_months, zone):
-        return RefundVerdict("seller_discretion", "PS-7",
-                             f"{right_months} to {discretion_months} months after purchase", evidence)
+        between = f"{right_months} to {discretion_months} months after purchase"
+        return RefundVerdict("seller_discretion", "PS-7", between, evidence)
     missing = _missing_ground(reason, product_downloaded, had_support_ticket_before)
     if missing:
         return RefundVerdict("seller_discretion", "PS-7", f"no refund right: {missing}", evidence)
@@ -82,9 +82,9 @@ def product_refunds(refunds: Iterable[Refund]) -> dict[tuple[str, str], list[Ref
     records = list(refunds)
     extra_charges = {r.refund_id for r in records
                      if r.state == "requested" and r.reason == "duplicate_payment"}
-    done = sorted((r for r in records if r.state == "completed" and r.refund_id not in extra_charges),
-                  key=lambda r: (as_utc(r.at, "completed_at"), r.refund_id))
+    completed = [r for r in records if r.state == "completed" and r.refund_id not in extra_charges]
+    completed.sort(key=lambda r: (as_utc(r.at, "completed_at"), r.refund_id))
     by_order: dict[tuple[str, str], list[Refund]] = {}
-    for refund in done:
+    for refund in completed:
         by_order.setdefault((refund.marketplace, refund.order_id), []).append(refund)
     return by_order
