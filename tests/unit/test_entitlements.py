@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.model import Author, Message, Payment, Refund, Ticket, TicketStatus
 from chalicelib.policy.money.entitlements import (
+    SUPPORT_KINDS,
     coverage,
     customization_entitlements,
     customization_support,
@@ -42,11 +43,9 @@ def refund(state: str = "completed", at: datetime = T0 + 10 * DAY, **overrides) 
                           at=at), **overrides)
 
 
-def covered(payments, refunds=(), *, at, shop_url=None, kinds=None, **ids):
+def covered(payments, refunds=(), *, at, shop_url=None, kinds=SUPPORT_KINDS):
     found = entitlements_from(payments, refunds, zone="Europe/Paris")
-    extra = {"kinds": kinds} if kinds else {}
-    return coverage(found, customer_id=ids.get("customer_id", "c1"),
-                    product_id=ids.get("product_id", "p1"), shop_url=shop_url, at=at, **extra)
+    return coverage(found, customer_id="c1", product_id="p1", shop_url=shop_url, at=at, kinds=kinds)
 
 
 @pytest.mark.parametrize(("purchased_at", "at", "is_covered"), [
@@ -204,8 +203,8 @@ def test_ps_8_a_completed_refund_ends_business_care_when_it_completes(refunds):
     assert (ended.ends_at, ended.ended_by) == (REFUNDED_AT.astimezone(UTC), "PS-8 refund r1")
     result = covered([business_care()], refunds, at=REFUNDED_AT, shop_url="boutique.fr")
     assert not result.covered and "PS-8 refund r1" in result.reason
-    just_before = covered([business_care()], refunds, at=REFUNDED_AT - SECOND, shop_url="boutique.fr")
-    assert just_before.covered
+    before = covered([business_care()], refunds, at=REFUNDED_AT - SECOND, shop_url="boutique.fr")
+    assert before.covered
 
 
 @pytest.mark.parametrize(("refunds", "payments"), [
@@ -222,8 +221,10 @@ def test_ps_8_these_refunds_end_nothing(refunds, payments):
     assert found == entitlements_from(payments, [], zone="Europe/Paris")
 
 
-def test_ps_8_a_refund_delivered_before_its_payment_still_ends_business_care():
-    assert entitlements_from([business_care()], [refund()], zone="Europe/Paris")[0].ended_by
+def test_ps_8_a_refund_that_arrives_before_its_payment_ends_business_care_once_it_does():
+    assert entitlements_from([], [refund()], zone="Europe/Paris") == []
+    [ended] = entitlements_from([business_care()], [refund()], zone="Europe/Paris")
+    assert ended.ended_by == "PS-8 refund r1"
 
 
 def ticket_with(*messages: Message) -> Ticket:
