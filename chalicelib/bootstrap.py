@@ -7,6 +7,7 @@ from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.services.clock import OffsetClock, SystemClock
 from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
+from chalicelib.services.orders import OrderService
 from chalicelib.services.policy import PolicyService
 from chalicelib.services.ports import Clock, TenantDirectory, TicketStore, TimerScheduler
 from chalicelib.services.status import StatusService
@@ -40,7 +41,8 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     policy = PolicyService(store=store, tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs),
                            analyse=_analyser())
     timer_sync = TimerSync(store=store, scheduler=scheduler)
-    handlers = WebhookHandlers(store=store, policy=policy, timer_sync=timer_sync)
+    handlers = WebhookHandlers(store=store, policy=policy, timer_sync=timer_sync,
+                               orders=OrderService(store=store, policy=policy))
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
                            wall_clock=wall_clock or SystemClock())
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,

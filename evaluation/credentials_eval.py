@@ -93,12 +93,13 @@ def report() -> str:
         "credentials.jsonl all": score(labelled()),
     }
     lines = [
-        "## Credential finder (`chalicelib/text/credentials.py`)",
+        "## Credential finder (CRJ-3)",
         "",
         "Message level: a message is flagged when at least one credential is found. Secret recall:"
         " share of labelled secret strings absent from the redacted text.",
         "",
-        "| data | messages | with secret | precision | recall | secret recall | false-positive messages |",
+        "| data | messages | with secret | precision | recall | secret recall"
+        " | false-positive messages |",
         "|---|---|---|---|---|---|---|",
         *(_row(name, result) for name, result in {**splits, **views}.items()),
         "",

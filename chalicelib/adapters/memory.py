@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
-from chalicelib.domain.model import Marketplace, Payment, Seller, Ticket
+from chalicelib.domain.model import Marketplace, Order, Seller, Ticket, parse_order_subject
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 
@@ -37,8 +37,7 @@ class InMemoryTicketStore:
         self.tickets: dict[str, Ticket] = {}
         self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self.payments: dict[tuple[str, str, str], Payment] = {}
-        self.refunds: dict[tuple[str, str, str], object] = {}
+        self.orders: dict[tuple[str, str], Order] = {}
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         with self._lock:
@@ -63,6 +62,10 @@ class InMemoryTicketStore:
             current_version = current.version if current else None
             if current_version != write.expected_version:
                 raise ConcurrencyError(f"ticket {write.ticket.id} moved on")
+        for write in change.orders:
+            current = self.orders.get((write.order.marketplace, write.order.order_id))
+            if (current.version if current else None) != write.expected_version:
+                raise ConcurrencyError(f"order {write.order.order_id} moved on")
 
     def _apply(self, change: Change) -> None:
         delivery = change.delivery
@@ -74,10 +77,8 @@ class InMemoryTicketStore:
                 self.slots[_slot_key(slot)] = (slot.ticket_id, slot.opened_key)
         for write in change.tickets:
             self.tickets[write.ticket.id] = write.ticket
-        for payment in change.payments:
-            self.payments[(payment.marketplace, payment.order_id, payment.payment_id)] = payment
-        for refund in change.refunds:
-            self.refunds[(refund.marketplace, refund.order_id, refund.refund_id)] = refund
+        for write in change.orders:
+            self.orders[(write.order.marketplace, write.order.order_id)] = write.order
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:
@@ -92,25 +93,32 @@ class InMemoryTicketStore:
         cursor = encode_cursor({"o": page[-1].opened_at.isoformat(), "i": page[-1].id}) if more else None
         return TicketPage(items=[replace(t) for t in page], next_cursor=cursor)
 
-    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]:
+    def load_order(self, marketplace: str, order_id: str) -> Order | None:
         with self._lock:
-            return [p for (m, o, _), p in self.payments.items() if m == marketplace and o == order_id]
+            return self.orders.get((marketplace, order_id))
 
-    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
+    def orders_for_customer(self, customer_id: str) -> list[Order]:
         with self._lock:
-            ticket = self.tickets.get(ticket_id)
+            return sorted((o for o in self.orders.values() if o.customer_id == customer_id),
+                          key=lambda o: (o.marketplace, o.order_id))
+
+    def mark_timers_synced(self, subject_id: str, version: int) -> None:
+        with self._lock:
+            order_key = parse_order_subject(subject_id)
+            if order_key:
+                order = self.orders.get(order_key)
+                if order is not None and order.version == version:
+                    self.orders[order_key] = replace(order, timers_synced=True)
+                return
+            ticket = self.tickets.get(subject_id)
             if ticket is not None and ticket.version == version:
-                self.tickets[ticket_id] = replace(ticket, timers_synced=True)
+                self.tickets[subject_id] = replace(ticket, timers_synced=True)
 
-    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]:
+    def unsynced_subjects(self, limit: int = 100) -> list[str]:
         with self._lock:
-            return sorted(t.id for t in self.tickets.values() if not t.timers_synced)[:limit]
-
-    def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]:
-        with self._lock:
-            return [p for p in self.payments.values()
-                    if p.marketplace == marketplace and p.customer_id == customer_id]
-
+            found = [t.id for t in self.tickets.values() if not t.timers_synced]
+            found += [o.subject_id for o in self.orders.values() if not o.timers_synced]
+        return sorted(found)[:limit]
 
 def _matches(ticket: Ticket, query: TicketQuery) -> bool:
     return ((query.status is None or ticket.status.value == query.status)

@@ -77,6 +77,13 @@ def _paths() -> dict:
             "responses": {"200": _ok("SupportHours"), "400": _error("Bad query"),
                           "401": _error("Missing or bad API key"),
                           "404": _error("No support hours in this profile")}}},
+        "/v1/entitlements": {"get": {
+            "summary": "Whether a customer is covered, until when, and which rule and payment say so",
+            "security": SECURED,
+            "parameters": [{**_query("customer_id", "the customer"), "required": True},
+                           _query("product_id", "only this product")],
+            "responses": {"200": _ok("Entitlements"), "400": _error("Bad query"),
+                          "401": _error("Missing or bad API key")}}},
         "/health": {"get": {"summary": "Liveness", "responses": {"200": _ok("Health")}}},
         "/openapi.json": {"get": {"summary": "This document",
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},

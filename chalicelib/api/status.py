@@ -67,6 +67,19 @@ def support_hours() -> dict:
     return wiring.status.support_hours(seller, marketplace, wiring.clock.now())
 
 
+@bp.route("/v1/entitlements", methods=["GET"])
+@guarded
+def entitlements() -> dict:
+    wiring = services()
+    seller = wiring.status.seller_for(bp.current_request.headers.get("authorization"))
+    params = bp.current_request.query_params or {}
+    customer_id = params.get("customer_id")
+    if not customer_id:
+        raise InvalidInputError("bad query", [("customer_id", "required")])
+    return wiring.status.entitlements(seller, customer_id, params.get("product_id"),
+                                      wiring.clock.now())
+
+
 def _instant(params: dict, name: str) -> datetime | None:
     raw = params.get(name)
     if raw is None:

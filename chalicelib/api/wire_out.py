@@ -109,10 +109,31 @@ class SupportHours(_Out):
     calendar: dict[str, Any]
 
 
+class EntitlementItem(_Out):
+    marketplace: str
+    kind: str
+    rule: str
+    product_id: str
+    shop: str | None
+    payment_id: str
+    starts_at: str
+    ends_at: str
+    ended_by: str | None
+    covered_now: bool
+
+
+class Entitlements(_Out):
+    customer_id: str
+    product_id: str | None
+    covered: bool
+    until: str | None
+    items: list[EntitlementItem]
+
+
 class Health(_Out):
     status: Literal["ok"]
 
 
 MODELS = {"ErrorBody": ErrorBody, "WebhookResponse": WebhookResponse, "TicketPage": TicketPage,
           "TicketDetail": TicketDetail, "Health": Health, "SlaReport": SlaReport,
-          "SupportHours": SupportHours}
+          "SupportHours": SupportHours, "Entitlements": Entitlements}

@@ -170,3 +170,39 @@ class Seller:
     seller_id: str
     policy: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Order:
+    """Everything known about one order: the payment and refund records as they arrived,
+    and what was derived from them (decisions, timers, refunds issued)."""
+
+    marketplace: str
+    order_id: str
+    version: int = 0
+    customer_id: str | None = None
+    seller_id: str | None = None
+    payments: tuple[Payment, ...] = ()
+    refunds: tuple[Refund, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    timers: tuple[Timer, ...] = ()
+    refunds_issued: tuple[str, ...] = ()
+    timers_synced: bool = True
+
+    @property
+    def subject_id(self) -> str:
+        return order_subject(self.marketplace, self.order_id)
+
+    def timer(self, kind: str) -> Timer | None:
+        return next((t for t in self.timers if t.kind == kind), None)
+
+
+def order_subject(marketplace: str, order_id: str) -> str:
+    return f"order:{marketplace}:{order_id}"
+
+
+def parse_order_subject(subject_id: str) -> tuple[str, str] | None:
+    if not subject_id.startswith("order:"):
+        return None
+    _, marketplace, order_id = subject_id.split(":", 2)
+    return marketplace, order_id

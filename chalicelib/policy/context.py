@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.model import Message, Payment, Ticket
+from chalicelib.domain.model import Message, Payment, Refund, Ticket
 from chalicelib.text.facts import TextFacts
 
 
@@ -17,5 +17,7 @@ class RuleContext:
     now: datetime
     opening: bool  # the message opens the ticket
     policy: str  # "<profile>@<version>", recorded on every decision (CRJ-11)
-    payments: tuple[Payment, ...] = ()
+    payments: tuple[Payment, ...] = ()  # the customer's settled payments on this marketplace
+    refunds: tuple[Refund, ...] = ()
+    zone: str = "UTC"
     extra: dict[str, Any] = field(default_factory=dict)

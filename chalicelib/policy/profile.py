@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from chalicelib.domain.errors import ProfileError
 from chalicelib.time.calendar import BusinessCalendar
+from chalicelib.time.zones import zone_info
 
 from .registry import RULE_TYPES, RuleType, When
 from .rules.base import Params
@@ -34,6 +35,7 @@ class ProfileFile(BaseModel):
     description: str = ""
     seeds: list[str] = []
     reply_languages: Annotated[list[str], Field(min_length=1)] = ["en"]
+    zone: str = "UTC"  # the marketplace's zone: calendar months (refunds, support periods)
     calendars: dict[str, dict[str, Any]] = {}
     rules: Annotated[list[RuleEntry], Field(min_length=1)]
 
@@ -54,6 +56,7 @@ class Profile:
     reply_languages: tuple[str, ...]
     rules: tuple[Rule, ...]
     calendars: dict[str, BusinessCalendar] = field(default_factory=dict)
+    zone: str = "UTC"
 
     @property
     def ref(self) -> str:
@@ -89,7 +92,15 @@ def parse_profile(text: str, source: str) -> Profile:
         raise ProfileError(f"{source}: rule id(s) used twice: {', '.join(duplicated)}")
     return Profile(name=document.name, version=document.version,
                    reply_languages=tuple(document.reply_languages), rules=rules,
-                   calendars=calendars)
+                   calendars=calendars, zone=_zone(source, node, document.zone))
+
+
+def _zone(source: str, node, zone: str) -> str:
+    try:
+        zone_info(zone)
+    except ValueError as exc:
+        raise ProfileError(f"{source}:{_line(node, ('zone',))}: zone: {exc}") from exc
+    return zone
 
 
 def _calendars(source: str, node, specs: dict[str, dict]) -> dict[str, BusinessCalendar]:

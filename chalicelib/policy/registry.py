@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal
 
-from .rules import licence_rules, open_tickets, text_rules, ticket_rules, time_rules
+from .rules import licence_rules, money_rules, open_tickets, text_rules, ticket_rules, time_rules
 from .rules.base import Params
 
-When = Literal["opening", "follow_up", "every_customer_message", "closed_ticket", "open_slot", "timer"]
+When = Literal["opening", "follow_up", "every_customer_message", "closed_ticket", "open_slot",
+               "timer", "order"]
 
 
 @dataclass(frozen=True)
@@ -15,12 +16,6 @@ class RuleType:
     params: type[Params]
     decide: Callable | None  # None: the rule is applied by the time machinery (timers, SLA)
     when: When
-
-
-class TimerParams(Params):
-    """Timer- and SLA-driven rules keep their parameters here until their machinery runs them."""
-
-    model_config = Params.model_config | {"extra": "allow"}
 
 
 RULE_TYPES: dict[str, RuleType] = {
@@ -45,9 +40,13 @@ RULE_TYPES: dict[str, RuleType] = {
     "reply_sla": RuleType(time_rules.ReplyParams, None, "timer"),
     "bugfix_deadline": RuleType(time_rules.BugfixParams, None, "timer"),
     "support_hours": RuleType(time_rules.SupportHoursParams, None, "timer"),
-    "entitlement": RuleType(TimerParams, None, "timer"),
-    "refund_window": RuleType(TimerParams, None, "timer"),
-    "duplicate_payment": RuleType(TimerParams, None, "timer"),
-    "credential_vault": RuleType(TimerParams, None, "timer"),
+    "support_entitlement": RuleType(money_rules.EntitlementParams, money_rules.support_entitlement,
+                                    "opening"),
+    "customization_window": RuleType(money_rules.CustomizationParams,
+                                      money_rules.customization_window, "follow_up"),
+    "refund_window": RuleType(money_rules.RefundWindowParams, None, "order"),
+    "duplicate_payment": RuleType(money_rules.DuplicatePaymentParams, None, "order"),
+    "refund_termination": RuleType(money_rules.RefundTerminationParams, None, "order"),
+    "credential_vault": RuleType(ticket_rules.NoParams, None, "every_customer_message"),
     "versioned_policy": RuleType(ticket_rules.NoParams, None, "timer"),
 }

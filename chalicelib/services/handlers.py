@@ -10,16 +10,17 @@ from typing import Any, Callable
 from chalicelib.domain import events
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DeliveryConflictError,
                                       DependencyError, SlotTakenError)
-from chalicelib.domain.model import Ticket, TicketStatus, ticket_id_for
+from chalicelib.domain.model import Ticket, TicketStatus, parse_order_subject, ticket_id_for
 from chalicelib.policy import engine, expiry
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
 from . import open_slot
 from .plans import Plan
+from .orders import OrderService
 from .policy import PolicyService
 from .ports import Change, TicketStore, TicketWrite
 from .timer_sync import TimerSync
-from .views import ticket_summary
+from .views import order_summary, ticket_summary
 
 MAX_ATTEMPTS = 25
 
@@ -37,6 +38,7 @@ class Outcome:
 class WebhookHandlers:
     store: TicketStore
     policy: PolicyService
+    orders: OrderService
     timer_sync: TimerSync
     sleep: Callable[[float], None] = time.sleep
     handlers: dict[type, Callable] = field(init=False)
@@ -66,7 +68,7 @@ class WebhookHandlers:
                 holder = None
                 self.sleep(random.uniform(0, 0.005 * min(attempt, 10)))
                 continue
-            self.timer_sync.after_commit(change.tickets)
+            self.timer_sync.after_commit(change)
             return Outcome(change.response)
         raise DependencyError("too many concurrent changes; retry the delivery")
 
@@ -103,7 +105,10 @@ class WebhookHandlers:
 
     def _timer_fired(self, marketplace: str, event: events.TimerFired, now: datetime,
                      holder: SlotHolder | None) -> Plan:
-        """Acts only if the ticket still wants this timer at this version: stale ones do nothing."""
+        """Acts only if the subject still wants this timer at this version: stale ones do nothing."""
+        order = parse_order_subject(event.subject_id)
+        if order:
+            return self.orders.on_timer(*order, event, now)
         ticket = self.store.load_ticket(event.subject_id)
         timer = ticket.timer(event.kind) if ticket else None
         if timer is None or timer.version != event.version:
@@ -118,20 +123,21 @@ class WebhookHandlers:
 
     def _payment_updated(self, marketplace: str, event: events.PaymentUpdated, now: datetime,
                          holder: SlotHolder | None) -> Plan:
-        return Plan(payments=(event.payment,), note=f"payment {event.payment.status} recorded")
+        return self.orders.on_payment(marketplace, event, now)
 
     def _refund(self, marketplace: str, event, now: datetime, holder: SlotHolder | None) -> Plan:
-        return Plan(refunds=(event.refund,), note=f"refund {event.refund.state} recorded")
+        return self.orders.on_refund(marketplace, event, now)
 
 
 def _change(delivery: events.Delivery, plan: Plan, now: datetime) -> Change:
     response: dict[str, Any] = {
         "event_id": delivery.webhook_id, "type": delivery.event_type,
         "ticket": ticket_summary(plan.ticket) if plan.ticket else None,
+        **({"order": order_summary(plan.order)} if plan.order else {}),
         "decisions": [{**d.to_dict(), "deciding": d is plan.deciding} for d in plan.decisions],
         "decided_by": plan.deciding.rule if plan.deciding else None,
         "actions": [a.to_dict() for a in plan.actions]}
     if plan.note:
         response["note"] = plan.note
     return Change(delivery=delivery, response=response, recorded_at=now, tickets=plan.tickets,
-                  slots=plan.slots, payments=plan.payments, refunds=plan.refunds)
+                  slots=plan.slots, orders=plan.orders)

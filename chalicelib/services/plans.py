@@ -4,18 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.decisions import Action, Decision
-from chalicelib.domain.model import Payment, Refund, Ticket
+from chalicelib.domain.model import Order, Ticket
 
-from .ports import SlotWrite, TicketWrite
+from .ports import OrderWrite, SlotWrite, TicketWrite
 
 
 @dataclass(frozen=True)
 class Plan:
     tickets: tuple[TicketWrite, ...] = ()
     slots: tuple[SlotWrite, ...] = ()
-    payments: tuple[Payment, ...] = ()
-    refunds: tuple[Refund, ...] = ()
+    orders: tuple[OrderWrite, ...] = ()
     ticket: Ticket | None = None
+    order: Order | None = None
     decisions: tuple[Decision, ...] = ()
     actions: tuple[Action, ...] = ()
     deciding: Decision | None = None

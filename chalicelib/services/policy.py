@@ -10,6 +10,7 @@ from chalicelib.domain.events import MessageCreated
 from chalicelib.domain.model import Author, Ticket
 from chalicelib.policy import clocks, engine
 from chalicelib.policy.catalog import ProfileCatalog
+from chalicelib.policy.money import settled_payments
 from chalicelib.policy.context import RuleContext
 from chalicelib.policy.profile import Profile
 from chalicelib.policy.replies import reply_language
@@ -21,7 +22,7 @@ from . import open_slot
 from .plans import Plan
 from .ports import TenantDirectory, TicketStore, TicketWrite
 
-LICENCE_RULE_TYPES = ("other_shop", "incompatible_version")
+MONEY_RULE_TYPES = ("other_shop", "incompatible_version", "support_entitlement")
 
 
 @dataclass
@@ -84,12 +85,16 @@ class PolicyService:
                  *, opening: bool) -> RuleContext:
         categories = tuple(dict.fromkeys(
             c for r in profile.rules if r.type == "lexicon" for c in r.params.categories))
-        payments = ()
-        if opening and any(profile.rule_of_type(t) for t in LICENCE_RULE_TYPES):
-            payments = tuple(self.store.payments_for_customer(ticket.marketplace, ticket.customer_id))
+        payments, refunds = (), ()
+        if opening and any(profile.rule_of_type(t) for t in MONEY_RULE_TYPES):
+            orders = [o for o in self.store.orders_for_customer(ticket.customer_id)
+                      if o.marketplace == ticket.marketplace]
+            payments = tuple(settled_payments(p for o in orders for p in o.payments))
+            refunds = tuple(r for o in orders for r in o.refunds)
         return RuleContext(ticket=ticket, message=event.message,
                            text=self.analyse(event.message.body, categories), now=now,
-                           opening=opening, policy=profile.ref, payments=payments)
+                           opening=opening, policy=profile.ref, payments=payments,
+                           refunds=refunds, zone=profile.zone)
 
     @staticmethod
     def _language(profile: Profile, ctx: RuleContext) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import Marketplace, Message, Payment, Refund, Seller, Ticket
+from chalicelib.domain.model import Marketplace, Message, Order, Seller, Ticket
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,21 @@ class TicketWrite:
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
         return cls(new, old.version, messages, tuple(t.kind for t in old.timers))
+
+
+@dataclass(frozen=True)
+class OrderWrite:
+    """Save `order` if the stored one is at `expected_version` (None: must not exist yet)."""
+
+    order: Order
+    expected_version: int | None
+    previous_timers: tuple[str, ...] = ()
+
+    @classmethod
+    def replacing(cls, old: Order | None, new: Order) -> OrderWrite:
+        if old is None:
+            return cls(new, None)
+        return cls(new, old.version, tuple(t.kind for t in old.timers))
 
 
 @dataclass(frozen=True)
@@ -56,8 +71,7 @@ class Change:
     recorded_at: datetime
     tickets: tuple[TicketWrite, ...] = ()
     slots: tuple[SlotWrite, ...] = ()
-    payments: tuple[Payment, ...] = ()
-    refunds: tuple[Refund, ...] = ()
+    orders: tuple[OrderWrite, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,14 +104,16 @@ class TicketStore(Protocol):
 
     def list_tickets(self, query: TicketQuery) -> TicketPage: ...
 
-    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]: ...
+    def load_order(self, marketplace: str, order_id: str) -> Order | None: ...
 
-    def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]: ...
+    def orders_for_customer(self, customer_id: str) -> list[Order]:
+        """Every order of the customer, on every marketplace."""
 
-    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
-        """Clear the reconciler's cue, unless the ticket moved on since `version`."""
+    def mark_timers_synced(self, subject_id: str, version: int) -> None:
+        """Clear the reconciler's cue, unless the ticket or order moved on since `version`."""
 
-    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]: ...
+    def unsynced_subjects(self, limit: int = 100) -> list[str]:
+        """Ticket ids and order subjects whose schedules may lag their timers."""
 
 
 class TenantDirectory(Protocol):

@@ -9,6 +9,9 @@ from datetime import datetime
 from chalicelib.domain.errors import InvalidInputError, NotFoundError, UnauthorizedError
 from chalicelib.domain.model import Seller, Ticket
 
+from chalicelib.policy.money import settled_payments
+from chalicelib.policy.money.entitlements import entitlements_from
+
 from .policy import PolicyService
 from .ports import TenantDirectory, TicketQuery, TicketStore
 from .views import iso, ticket_detail, ticket_summary
@@ -77,6 +80,23 @@ class StatusService:
                 "next_opening": iso(calendar.next_opening(now)),
                 "calendar": {"zone": calendar.zone, "hours": _hours(calendar)}}
 
+    def entitlements(self, seller: Seller, customer_id: str, product_id: str | None,
+                     now: datetime) -> dict:
+        """What the customer's payments with this seller grant, and who says so."""
+        orders = [o for o in self.store.orders_for_customer(customer_id)
+                  if o.seller_id == seller.seller_id]
+        items = []
+        for marketplace in sorted({o.marketplace for o in orders}):
+            mine = [o for o in orders if o.marketplace == marketplace]
+            profile = self.policy.profile_for(marketplace, seller.seller_id)
+            granted = entitlements_from(settled_payments(p for o in mine for p in o.payments),
+                                        [r for o in mine for r in o.refunds], zone=profile.zone)
+            items += [_entitlement_view(marketplace, e, now) for e in granted
+                      if product_id is None or e.product_id == product_id]
+        current = [i for i in items if i["covered_now"]]
+        return {"customer_id": customer_id, "product_id": product_id, "covered": bool(current),
+                "until": max((i["ends_at"] for i in current), default=None), "items": items}
+
     def _all(self, query: TicketQuery) -> list[Ticket]:
         found: list[Ticket] = []
         while len(found) < SLA_REPORT_LIMIT:
@@ -86,6 +106,14 @@ class StatusService:
                 break
             query = replace(query, cursor=page.next_cursor)
         return found
+
+
+def _entitlement_view(marketplace: str, entitlement, now: datetime) -> dict:
+    return {"marketplace": marketplace, "kind": entitlement.kind, "rule": entitlement.rule,
+            "product_id": entitlement.product_id, "shop": entitlement.shop,
+            "payment_id": entitlement.payment_id, "starts_at": iso(entitlement.starts_at),
+            "ends_at": iso(entitlement.ends_at), "ended_by": entitlement.ended_by,
+            "covered_now": entitlement.covers(now)}
 
 
 def _hours(calendar) -> dict[str, list[str]]:

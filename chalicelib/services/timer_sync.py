@@ -1,13 +1,15 @@
-"""After the commit: make the named schedules match the timers tickets want; repair later if not."""
+"""After the commit: make the named schedules match the timers tickets and orders want;
+repair later if that fails (the reconciler)."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Iterable
 
 from chalicelib.domain.errors import DependencyError
-from chalicelib.domain.model import Ticket
+from chalicelib.domain.model import Timer, parse_order_subject
 
-from .ports import TicketStore, TicketWrite, TimerRequest, TimerScheduler
+from .ports import Change, TicketStore, TimerRequest, TimerScheduler
 
 logger = logging.getLogger("ticketwarden.timers")
 
@@ -17,38 +19,48 @@ class TimerSync:
     store: TicketStore
     scheduler: TimerScheduler
 
-    def after_commit(self, writes: tuple[TicketWrite, ...]) -> None:
-        for write in writes:
+    def after_commit(self, change: Change) -> None:
+        for write in change.tickets:
             if not write.ticket.timers_synced:
-                self.sync(write.ticket, write.previous_timers)
+                self.sync(write.ticket.id, write.ticket.timers, write.ticket.version,
+                          write.previous_timers)
+        for write in change.orders:
+            if not write.order.timers_synced:
+                self.sync(write.order.subject_id, write.order.timers, write.order.version,
+                          write.previous_timers)
 
-    def sync(self, ticket: Ticket, previous_kinds) -> bool:
+    def sync(self, subject_id: str, timers: tuple[Timer, ...], version: int,
+             previous_kinds: Iterable[str]) -> bool:
         """Upsert wanted schedules, delete retired ones, then clear the reconciler's cue."""
-        wanted = [TimerRequest(ticket.id, t.kind, t.due_at, t.version) for t in ticket.timers]
-        retired = set(previous_kinds) - {t.kind for t in ticket.timers}
+        wanted = [TimerRequest(subject_id, t.kind, t.due_at, t.version) for t in timers]
+        retired = set(previous_kinds) - {t.kind for t in timers}
         try:
-            self.scheduler.sync(ticket.id, wanted, sorted(retired))
-            self.store.mark_timers_synced(ticket.id, ticket.version)
+            self.scheduler.sync(subject_id, wanted, sorted(retired))
+            self.store.mark_timers_synced(subject_id, version)
             return True
         except DependencyError as exc:
             logger.warning("timer sync failed; the reconciler will repair it",
-                           extra={"ticket_id": ticket.id, "error": str(exc)})
+                           extra={"subject_id": subject_id, "error": str(exc)})
             return False
 
     def reconcile(self, limit: int = 100) -> dict:
-        """Re-apply desired timers for tickets whose schedules may be out of sync."""
+        """Re-apply desired timers for subjects whose schedules may be out of sync."""
         repaired = failed = 0
-        for ticket_id in self.store.unsynced_ticket_ids(limit):
-            ticket = self.store.load_ticket(ticket_id)
-            if ticket is None:
+        for subject_id in self.store.unsynced_subjects(limit):
+            state = self._load(subject_id)
+            if state is None:
                 continue
             try:
-                existing = {r.kind for r in self.scheduler.pending(ticket_id)}
+                existing = {r.kind for r in self.scheduler.pending(subject_id)}
             except DependencyError:
                 failed += 1
                 continue
-            if self.sync(ticket, existing):
+            if self.sync(subject_id, state.timers, state.version, existing):
                 repaired += 1
             else:
                 failed += 1
         return {"repaired": repaired, "failed": failed}
+
+    def _load(self, subject_id: str):
+        order = parse_order_subject(subject_id)
+        return self.store.load_order(*order) if order else self.store.load_ticket(subject_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.model import Message, SlaClock, Ticket
+from chalicelib.domain.model import Message, Order, SlaClock, Ticket
 
 
 def iso(value: datetime | None) -> str | None:
@@ -18,6 +18,17 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
             "opened_at": iso(ticket.opened_at), "closed_at": iso(ticket.closed_at),
             "close_reason": ticket.close_reason, "linked_to": ticket.linked_to,
             "message_count": len(ticket.messages), "version": ticket.version}
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    latest = {}
+    for payment in sorted(order.payments, key=lambda p: p.occurred_at):
+        latest[payment.payment_id] = payment.status
+    return {"marketplace": order.marketplace, "order_id": order.order_id,
+            "customer_id": order.customer_id, "payments": latest,
+            "refunds": sorted({r.refund_id: r.state for r in order.refunds}.items()),
+            "refunds_issued": list(order.refunds_issued),
+            "timers": [{"kind": t.kind, "due_at": iso(t.due_at)} for t in order.timers]}
 
 
 def message_view(message: Message) -> dict[str, Any]:

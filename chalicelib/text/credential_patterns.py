@@ -42,13 +42,16 @@ _QUALIFIER = (  # "for the ftp account", "de l'admin", "(protégé par htaccess)
     r"[\w.@'’-]+(?:[ \t]+[\w.@'’-]+){0,3}?(?:[ \t]*\([^()\n]{1,40}\))?"
 )
 _SEP = r"[ \t]*(?:=>|->|:=|[:=])[ \t]*"
-_VERB = r"[ \t]+(?:is(?:[ \t]+now)?|est(?:[ \t]+maintenant)?|c['’]est|sera|will[ \t]+be)\b[ \t]*:?[ \t]*"
+_VERB = (  # "is", "est", "c'est", optionally followed by a colon
+    r"[ \t]+(?:is(?:[ \t]+now)?|est(?:[ \t]+maintenant)?|c['’]est|sera|will[ \t]+be)\b"
+    r"[ \t]*:?[ \t]*"
+)
 _CONNECT = rf"(?:(?:{_QUALIFIER})?(?:(?P<sep>{_SEP})|{_VERB})|[ \t]+)"
 _QUOTED = r"\"[^\"\n]+\"|'[^'\n]+'|«[ \t]?[^»\n]+?[ \t]?»|“[^”\n]+”|`[^`\n]+`"
 _USER_VALUE = rf"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s,;/\"'()<>:=]+)"
 _PASSWORD_FOLLOWS = (
-    rf"(?=(?:[ \t]*[,;/-][ \t]*|[ \t]+)(?:(?:and|et|with|avec)[ \t]+)?(?:(?:the|le|its|a|un)[ \t]+)?"
-    rf"(?:[\w-]+[ \t]+)?{_PASSWORD_WORD}\b)"
+    r"(?=(?:[ \t]*[,;/-][ \t]*|[ \t]+)(?:(?:and|et|with|avec)[ \t]+)?"
+    rf"(?:(?:the|le|its|a|un)[ \t]+)?(?:[\w-]+[ \t]+)?{_PASSWORD_WORD}\b)"
 )
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b"
 QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "“": "”", "`": "`"}
@@ -117,32 +120,55 @@ def accepts_any(value: str, match: re.Match) -> bool:
     return True
 
 
+_PRIVATE_KEY = (  # the lookahead and \Z end a key pasted without its END line
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^\[]*?"
+    r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=\[)|\Z)"
+)
+_WORDPRESS_APP_PASSWORD = (
+    r"(?P<label>application password|app password|mot de passe d['’]application)s?"
+    rf"(?:{_QUALIFIER})?(?P<sep>{_SEP})(?P<value>[A-Za-z0-9]{{4}}(?: [A-Za-z0-9]{{4}}){{5}})\b"
+)
+_LABELLED_PASSWORD = rf"{_label(_PASSWORD_WORD)}{_CONNECT}(?P<value>{_QUOTED}|\S+)"
+_LOGIN_SLASH_PASSWORD = (
+    rf"(?P<label>\b{_PAIR_WORD}(?:[ \t]+{_CONTEXT}\b)?)(?:{_QUALIFIER})?{_SEP}"
+    r"(?P<user>[^\s/:,;\"'()]+)[ \t]*/[ \t]*(?P<value>\S++)(?![ \t]+[\w-]+[ \t]*[:=])"
+)
+_LABELLED_API_KEY = (
+    rf"{_label(_API_WORD)}(?:(?:[ \t]+[\w.'’-]+){{0,3}}?(?:{_SEP}|{_VERB})|[ \t]+)"
+    r"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'<>]+)"
+)
+_LABELLED_USER = (
+    rf"{_label(_USER_WORD)}(?:[ \t]*/[ \t]*{_USER_WORD})*(?:{_QUALIFIER})?(?:{_SEP}|{_VERB})"
+    rf"{_USER_VALUE}"
+)
+_USER_BEFORE_PASSWORD = rf"{_label(_USER_OR_LOG_IN_AS)}[ \t]+{_USER_VALUE}{_PASSWORD_FOLLOWS}"
+_SSH_LOGIN = r"\b(?P<label>ssh|sftp|scp)[ \t]+(?:-\w+[ \t]+\S+[ \t]+)*(?P<value>[\w.-]+)@[\w.-]+"
+_EMAIL_BEFORE_PASSWORD = rf"(?P<value>{_EMAIL}){_PASSWORD_FOLLOWS}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One way a credential shows up; `label` None means the matched keyword is the label."""
 
     kind: str
     regex: re.Pattern
-    label: str | None
     accepts: Callable[[str, re.Match], bool]
+    label: str | None = None
+
+
+def _rule(kind: str, pattern: str, accepts, label: str | None = None) -> Rule:
+    return Rule(kind, re.compile(pattern, _I), accepts, label)
 
 
 def _shape(kind: str, label: str, pattern: str) -> Rule:
-    return Rule(kind, re.compile(rf"(?P<value>{pattern})"), label, accepts_any)
+    """Vendor formats are case-sensitive and need no keyword."""
+    return Rule(kind, re.compile(rf"(?P<value>{pattern})"), accepts_any, label)
 
 
 # Order matters: each rule sees what earlier rules found as placeholders, so the first rule to
 # claim a span wins, and a second redaction sees the same context and finds nothing new.
 SECRET_RULES = (
-    Rule(
-        "private_key",
-        re.compile(
-            r"(?P<value>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[^\[]*?"
-            r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=\[)|\Z))"  # cut-off paste
-        ),
-        "private key",
-        accepts_any,
-    ),
+    _shape("private_key", "private key", _PRIVATE_KEY),
     _shape("api_key", "AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     _shape("token", "GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_\w{22,255})\b"),
     _shape("token", "Slack token", r"\bxox[abposr]-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+"),
@@ -151,64 +177,14 @@ SECRET_RULES = (
     _shape("api_key", "WooCommerce REST key", r"\bc[ks]_[0-9a-f]{40}\b"),
     _shape("token", "JWT", r"\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]{5,}"),
     _shape("url_userinfo", "URL user:password", r"(?<=://)[^\s:/@'\"<>]+:[^\s/@'\"<>]+(?=@[\w\[])"),
-    Rule(
-        "password",
-        re.compile(
-            r"(?P<label>application password|app password|mot de passe d['’]application)s?"
-            rf"(?:{_QUALIFIER})?(?P<sep>{_SEP})(?P<value>[A-Za-z0-9]{{4}}(?: [A-Za-z0-9]{{4}}){{5}})\b",
-            _I,
-        ),
-        None,
-        accepts_any,
-    ),
-    Rule(
-        "password",
-        re.compile(rf"{_label(_PASSWORD_WORD)}{_CONNECT}(?P<value>{_QUOTED}|\S+)", _I),
-        None,
-        accepts_password,
-    ),
-    Rule(
-        "password",
-        re.compile(
-            rf"(?P<label>\b{_PAIR_WORD}(?:[ \t]+{_CONTEXT}\b)?)(?:{_QUALIFIER})?{_SEP}"
-            r"(?P<user>[^\s/:,;\"'()]+)[ \t]*/[ \t]*(?P<value>\S++)(?![ \t]+[\w-]+[ \t]*[:=])",
-            _I,
-        ),
-        None,
-        accepts_pair,
-    ),
-    Rule(
-        "api_key",
-        re.compile(
-            rf"{_label(_API_WORD)}(?:(?:[ \t]+[\w.'’-]+){{0,3}}?(?:{_SEP}|{_VERB})|[ \t]+)"
-            rf"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'<>]+)",
-            _I,
-        ),
-        None,
-        accepts_random,
-    ),
+    _rule("password", _WORDPRESS_APP_PASSWORD, accepts_any),
+    _rule("password", _LABELLED_PASSWORD, accepts_password),
+    _rule("password", _LOGIN_SLASH_PASSWORD, accepts_pair),
+    _rule("api_key", _LABELLED_API_KEY, accepts_random),
 )
-
 USERNAME_RULES = (
-    Rule(
-        "username",
-        re.compile(rf"{_label(_USER_WORD)}(?:[ \t]*/[ \t]*{_USER_WORD})*(?:{_QUALIFIER})?"
-                   rf"(?:{_SEP}|{_VERB}|[ \t]+as[ \t]+){_USER_VALUE}", _I),
-        None,
-        accepts_username,
-    ),
-    Rule(
-        "username",
-        re.compile(rf"{_label(_USER_OR_LOG_IN_AS)}[ \t]+{_USER_VALUE}{_PASSWORD_FOLLOWS}", _I),
-        None,
-        accepts_username,
-    ),
-    Rule(
-        "username",
-        re.compile(rf"\b(?P<label>ssh|sftp|scp)[ \t]+(?:-\w+[ \t]+\S+[ \t]+)*(?P<value>[\w.-]+)@[\w.-]+", _I),
-        None,
-        accepts_username,
-    ),
-    Rule("username", re.compile(rf"(?P<value>{_EMAIL}){_PASSWORD_FOLLOWS}", _I), "login email",
-         accepts_username),
+    _rule("username", _LABELLED_USER, accepts_username),
+    _rule("username", _USER_BEFORE_PASSWORD, accepts_username),
+    _rule("username", _SSH_LOGIN, accepts_username),
+    _rule("username", _EMAIL_BEFORE_PASSWORD, accepts_username, "login email"),
 )

@@ -9,9 +9,9 @@ import pytest
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import (Author, ClockState, Message, Payment, SlaClock, Ticket,
-                                     TicketStatus, Timer, ticket_id_for)
-from chalicelib.services.ports import Change, SlotWrite, TicketQuery, TicketWrite
+from chalicelib.domain.model import (Author, ClockState, Message, Order, Payment, Refund,
+                                     SlaClock, Ticket, TicketStatus, Timer, ticket_id_for)
+from chalicelib.services.ports import Change, OrderWrite, SlotWrite, TicketQuery, TicketWrite
 from tests.builders import T0
 
 
@@ -51,15 +51,15 @@ class TestTicketStoreContract:
         ticket = a_ticket(sla=(clock,), timers_synced=False)
         create(store, ticket)
         assert store.load_ticket(ticket.id) == ticket
-        assert store.unsynced_ticket_ids() == [ticket.id]
+        assert store.unsynced_subjects() == [ticket.id]
 
     def test_marking_timers_synced_clears_the_cue_only_at_that_version(self, store):
         ticket = a_ticket(timers_synced=False)
         create(store, ticket)
         store.mark_timers_synced(ticket.id, version=7)
-        assert store.unsynced_ticket_ids() == [ticket.id]
+        assert store.unsynced_subjects() == [ticket.id]
         store.mark_timers_synced(ticket.id, version=1)
-        assert store.unsynced_ticket_ids() == []
+        assert store.unsynced_subjects() == []
         assert store.load_ticket(ticket.id).timers_synced is True
 
     def test_an_unknown_ticket_loads_as_none(self, store):
@@ -148,11 +148,27 @@ class TestTicketStoreContract:
                 break
         assert seen == [f"th-{n}" for n in reversed(range(7))]
 
-    def test_payments_are_kept_per_order(self, store):
+    def test_orders_round_trip_and_are_found_by_customer(self, store):
         payment = Payment(payment_id="pay1", order_id="o1", marketplace="cmsmart", seller_id="acme",
                           product_id="p1", customer_id="c1", status="succeeded", amount="10.00",
                           currency="EUR", occurred_at=T0, covers_until=T0 + timedelta(days=30),
                           compatible_versions=("1.7.x",))
-        store.commit(change("wh-p", payments=(payment,)))
-        assert store.payments_for_order("cmsmart", "o1") == [payment]
-        assert store.payments_for_order("cmsmart", "o2") == []
+        refund = Refund(refund_id="r1", order_id="o1", marketplace="cmsmart", state="requested",
+                        at=T0 + timedelta(days=2), customer_id="c1", reason="not_working",
+                        product_downloaded=True)
+        order = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="acme",
+                      payments=(payment,), refunds=(refund,), refunds_issued=("pay0",),
+                      timers=(Timer("duplicate_refund:pay0", T0, 1),), timers_synced=False)
+        store.commit(change("wh-o", orders=(OrderWrite(order, None),)))
+        assert store.load_order("cmsmart", "o1") == order
+        assert store.orders_for_customer("c1") == [order]
+        assert store.orders_for_customer("c2") == [] and store.load_order("cmsmart", "o2") is None
+        assert store.unsynced_subjects() == ["order:cmsmart:o1"]
+        store.mark_timers_synced("order:cmsmart:o1", 1)
+        assert store.unsynced_subjects() == []
+
+    def test_a_stale_order_version_is_a_conflict(self, store):
+        order = Order("cmsmart", "o1", version=1, customer_id="c1")
+        store.commit(change("wh-o1", orders=(OrderWrite(order, None),)))
+        with pytest.raises(ConcurrencyError):
+            store.commit(change("wh-o2", orders=(OrderWrite(replace(order, version=3), 2),)))

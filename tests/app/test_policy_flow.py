@@ -28,7 +28,7 @@ def test_cms_2_a_french_issue_is_rejected_with_a_reply_and_a_close_action(client
 
 def test_replies_use_the_message_language_where_the_profile_allows(client):
     event = message_event(body=FRENCH + " J'ai aussi modifié le code source du module.",
-                          seller_id="acme")
+                          seller_id="acme", tags=["pre_sale"])
     body = deliver(client, event, marketplace="prestashop")
     assert body["decided_by"] == "PS-6f"
     assert body["actions"][0]["language"] == "fr"

@@ -34,10 +34,11 @@ def get(client, path, key=ACME_KEY):
 
 
 def test_the_sla_report_counts_clocks_and_the_compliance_ratio(client):
-    deliver(client, message_event(thread_id="answered"))
+    deliver(client, message_event(thread_id="answered", tags=["pre_sale"]))
     deliver(client, message_event(thread_id="answered", author="seller", body="Here is the fix.",
                                   at=T0 + timedelta(hours=2)))
-    deliver(client, message_event(thread_id="waiting", customer_id="c2", at=T0 + timedelta(hours=1)))
+    deliver(client, message_event(thread_id="waiting", customer_id="c2", tags=["pre_sale"],
+                                  at=T0 + timedelta(hours=1)))
     status, report = get(client, "/v1/sla?since=2026-11-23T00:00:00Z&until=2026-11-24T00:00:00Z")
     assert status == 200
     assert report["tickets"] == 2 and report["by_status"] == {"open": 2}

@@ -65,7 +65,9 @@ def test_the_same_webhook_id_with_another_body_is_a_409(client):
 def test_payments_are_recorded(client, services):
     status, body = post(client, payment_event(order_id="order-9"))
     assert status == 200
-    assert [p.order_id for p in services.store.payments_for_order("cmsmart", "order-9")] == ["order-9"]
+    order = services.store.load_order("cmsmart", "order-9")
+    assert [p.status for p in order.payments] == ["succeeded"]
+    assert body["order"]["payments"] == {order.payments[0].payment_id: "succeeded"}
 
 
 def test_an_unknown_marketplace_is_a_404(client):

@@ -35,7 +35,7 @@ def test_opening_a_cmsmart_ticket_schedules_its_auto_close(wiring):
     ticket = deliver(wiring, message_event())["ticket"]
     [request] = wiring.scheduler.pending(ticket["id"])
     assert (request.kind, request.due_at) == ("auto_close", T0 + timedelta(days=3))
-    assert wiring.store.unsynced_ticket_ids() == []
+    assert wiring.store.unsynced_subjects() == []
 
 
 def test_cms_5_the_auto_close_timer_closes_the_ticket_once(wiring):
@@ -70,21 +70,21 @@ def test_a_scheduler_failure_after_the_commit_is_repaired_by_the_reconciler(wiri
     ticket_id = response["ticket"]["id"]
     assert response["ticket"]["status"] == "open"  # the webhook still succeeded
     assert wiring.scheduler.pending(ticket_id) == []
-    assert wiring.store.unsynced_ticket_ids() == [ticket_id]
+    assert wiring.store.unsynced_subjects() == [ticket_id]
     assert wiring.timer_sync.reconcile() == {"repaired": 1, "failed": 0}
     assert [r.kind for r in wiring.scheduler.pending(ticket_id)] == ["auto_close"]
-    assert wiring.store.unsynced_ticket_ids() == []
+    assert wiring.store.unsynced_subjects() == []
 
 
 def test_a_reconciler_pass_that_fails_again_leaves_the_cue_for_the_next(wiring):
     wiring.scheduler.fail_next(2)
     ticket_id = deliver(wiring, message_event())["ticket"]["id"]
     assert wiring.timer_sync.reconcile() == {"repaired": 0, "failed": 1}
-    assert wiring.store.unsynced_ticket_ids() == [ticket_id]
+    assert wiring.store.unsynced_subjects() == [ticket_id]
 
 
 def test_ps_3_reminder_then_breach_are_recorded_on_the_ticket(wiring):
-    ticket_id = deliver(wiring, message_event(thread_id="ps", tags=["paid"]), "prestashop")["ticket"]["id"]
+    ticket_id = deliver(wiring, message_event(thread_id="ps", tags=["pre_sale"]), "prestashop")["ticket"]["id"]
     for request in wiring.scheduler.pending(ticket_id):
         fire(wiring, request)
     ticket = wiring.store.load_ticket(ticket_id)

@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 from chalicelib.text.credentials import find_credentials, redact
 from evaluation.credentials_eval import labelled, score
 
-NL_CASES = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "secrets" / "nl_cases" / "cases.json"
-)
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+NL_CASES = SHARED / "eval" / "secrets" / "nl_cases" / "cases.json"
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "credentials.jsonl"
 PLACEHOLDER_1 = "[redacted credential #1]"
 
@@ -42,8 +41,8 @@ def test_outside_cases_are_flagged_exactly_when_they_hold_a_secret(case):
                      id="user and pwd without separators"),
         pytest.param("DB_PASSWORD=m4g3nt0_db_2023 in the .env", ["m4g3nt0_db_2023"],
                      id="a config variable holding a password"),
-        pytest.param("'username' => 'mage_user', 'password' => 'Gf5#kL0p'", ["mage_user", "Gf5#kL0p"],
-                     id="a magento env.php array"),
+        pytest.param("'username' => 'mage_user', 'password' => 'Gf5#kL0p'",
+                     ["mage_user", "Gf5#kL0p"], id="a magento env.php array"),
         pytest.param("pw: Falcon!88.", ["Falcon!88"], id="sentence punctuation is not part of it"),
     ],
 )
@@ -61,9 +60,9 @@ def test_english_prose_credentials_are_found(text, secrets):
         pytest.param("Le mot de passe de l'admin est « Printemps 2024 ».", ["Printemps 2024"],
                      id="a password in guillemets"),
         pytest.param("Voici mes identifiants : contact_shop / Lavande!45",
-                     ["contact_shop", "Lavande!45"], id="identifiants as a login slash password pair"),
+                     ["contact_shop", "Lavande!45"], id="identifiants as login slash password"),
         pytest.param("identifiant marie.l@atelier-cuir.fr et mot de passe Cuir&Co2023",
-                     ["marie.l@atelier-cuir.fr", "Cuir&Co2023"], id="an e-mail login before its mdp"),
+                     ["marie.l@atelier-cuir.fr", "Cuir&Co2023"], id="an e-mail login before mdp"),
         pytest.param("le mdp c'est Marseille13, merci", ["Marseille13"], id="le mdp c'est"),
     ],
 )
@@ -74,8 +73,8 @@ def test_french_prose_credentials_are_found(text, secrets):
 @pytest.mark.parametrize(
     "text, secret",
     [
-        pytest.param("ftp://shop:Tr0ub4dor&3@ftp.example.com/www", "shop:Tr0ub4dor&3", id="ftp url"),
-        pytest.param("https://admin:Ete2024!@preprod.maboutique.fr", "admin:Ete2024!", id="https url"),
+        pytest.param("ftp://shop:Tr0ub4dor&3@ftp.example.com/www", "shop:Tr0ub4dor&3", id="ftp"),
+        pytest.param("https://admin:Ete2024!@preprod.maboutique.fr", "admin:Ete2024!", id="https"),
     ],
 )
 def test_userinfo_in_urls_is_found(text, secret):
@@ -97,7 +96,8 @@ def test_a_multi_line_block_yields_login_and_password_but_not_host():
         pytest.param("ghp_R8s2Kd9LmQ4wXz7Vb1Nc6Tp3Hy5Jf0Ga2EeU", "token", id="github token"),
         pytest.param("xoxb-2749183746-5018273645019-aB3dE5fG7hJ9", "token", id="slack token"),
         pytest.param("sk_live_51HxQmTKc2VhP0aB9dEfGhIjKlM", "api_key", id="stripe secret key"),
-        pytest.param("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.kX3n0bQvS4-Rm7pZt9Yw", "token", id="jwt"),
+        pytest.param("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.kX3n0bQvS4-Rm7pZt9Yw", "token",
+                     id="jwt"),
         pytest.param("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2\n"
                      "-----END RSA PRIVATE KEY-----", "private_key", id="private key block"),
         pytest.param("api key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "api_key", id="labelled api key"),
@@ -132,7 +132,9 @@ def test_ordinary_support_sentences_are_not_credentials(text):
 
 def test_redaction_numbers_secrets_and_leaves_every_other_byte_alone():
     text = "Hi,\nUser: shop\nPassword: x9!\nThanks, Léa"
-    assert redact(text).text == "Hi,\nUser: [redacted credential #1]\nPassword: [redacted credential #2]\nThanks, Léa"
+    assert redact(text).text == (
+        "Hi,\nUser: [redacted credential #1]\nPassword: [redacted credential #2]\nThanks, Léa"
+    )
 
 
 def test_redaction_continues_numbering_after_placeholders_already_there():

@@ -15,16 +15,28 @@ def licence(**overrides) -> Payment:
     base = Payment(payment_id="pay1", order_id="o1", marketplace="prestashop", seller_id="acme",
                    product_id="p1", customer_id="c1", status="succeeded", amount="79.00",
                    currency="EUR", occurred_at=T0, plan="business_care",
-                   shop_url="https://www.boutique.fr/", compatible_versions=("1.7.x", "8.0-8.1"))
+                   shop_url="https://www.boutique.fr/", compatible_versions=("1.7.x", "8.0-8.1"),
+                   covers_until=T0.replace(year=2027))
     return replace(base, **overrides)
 
 
+def crm_purchase(**overrides) -> Payment:
+    return licence(marketplace="crmjetty", plan=None, purchase="one_time", shop_url=None,
+                   compatible_versions=(), **overrides)
+
+
 def ps(**kw):
-    return rules_fired(context(profile=PS, **kw), PS)
+    """PS rules other than PS-1, for a customer with Business Care on boutique.fr."""
+    kw.setdefault("payments", (licence(),))
+    kw.setdefault("msg", message(shop_url="https://boutique.fr"))
+    fired = rules_fired(context(profile=PS, **kw), PS)
+    return {rule: code for rule, code in fired.items() if code != "entitled"}
 
 
 def crj(**kw):
-    return rules_fired(context(profile=CRJ, **kw), CRJ)
+    kw.setdefault("payments", (crm_purchase(),))
+    fired = rules_fired(context(profile=CRJ, **kw), CRJ)
+    return {rule: code for rule, code in fired.items() if code != "entitled"}
 
 
 def complete_crj_message(**overrides):
@@ -40,18 +52,51 @@ def test_ps_2_a_pre_sale_question_is_accepted_without_entitlement():
     assert [(d.rule, d.outcome) for d in fired] == [("PS-2", "accept")]
 
 
+def test_ps_1_no_business_care_for_this_product_is_rejected():
+    fired = decisions(context(profile=PS, msg=message(shop_url="https://boutique.fr")), PS)
+    assert [(d.rule, d.outcome, d.code) for d in fired] == [("PS-1", "reject", "no_entitlement")]
+
+
+def test_ps_1_business_care_is_per_shop():
+    other = message(shop_url="https://another-shop.fr")
+    fired = decisions(context(profile=PS, msg=other, payments=(licence(),)), PS)
+    assert ("PS-1", "reject") in [(d.rule, d.outcome) for d in fired]
+
+
+def test_ps_1_an_entitled_customer_is_accepted_and_the_payment_named():
+    fired = decisions(context(profile=PS, msg=message(shop_url="https://boutique.fr"),
+                              payments=(licence(covers_until=T0.replace(year=2027)),)), PS)
+    assert [(d.rule, d.outcome, d.evidence["payment_id"]) for d in fired] == [("PS-1", "accept", "pay1")]
+
+
+def test_crj_1_free_support_ends_three_months_after_purchase():
+    late = message(at=T0.replace(year=2027, month=3))
+    fired = decisions(context(profile=CRJ, msg=replace(complete_crj_message(), sent_at=late.sent_at),
+                              payments=(crm_purchase(),)), CRJ)
+    assert ("CRJ-1", "reject", "support_expired") in [(d.rule, d.outcome, d.code) for d in fired]
+
+
+def test_crj_10_customization_support_ends_a_month_after_delivery():
+    from chalicelib.domain.model import Author
+    delivered = message(2, author=Author.SELLER, tags=("customization_delivered",), at=T0)
+    follow_up = message(3, at=T0.replace(month=12, day=24))
+    ctx = context(profile=CRJ, msg=follow_up, tkt=ticket(message(), delivered, follow_up), opening=False)
+    assert crj(msg=ctx.message, tkt=ctx.ticket, opening=False) == {"CRJ-10": "customization_support_expired"}
+    early = message(4, at=T0.replace(day=30))
+    assert crj(msg=early, tkt=ticket(message(), delivered, early), opening=False) == {}
+
+
 def test_ps_6a_a_request_not_about_the_product_is_rejected():
     assert ps(text=facts(lexicons=["not_about_product"])) == {"PS-6a": "not_about_product"}
 
 
 def test_ps_6b_a_request_for_another_shop_is_rejected():
     msg = message(shop_url="https://other-shop.fr")
-    assert ps(msg=msg, payments=(licence(),)) == {"PS-6b": "other_shop"}
+    assert ps(msg=msg, payments=(licence(),)) == {"PS-1": "no_entitlement", "PS-6b": "other_shop"}
 
 
 def test_ps_6b_the_same_shop_written_differently_is_the_same_shop():
-    msg = message(shop_url="HTTP://Boutique.FR")
-    assert ps(msg=msg, payments=(licence(),)) == {}
+    assert ps(msg=message(shop_url="HTTP://Boutique.FR")) == {}
 
 
 def test_ps_6c_work_on_the_merchant_site_is_rejected():
@@ -59,9 +104,10 @@ def test_ps_6c_work_on_the_merchant_site_is_rejected():
 
 
 def test_ps_6d_a_platform_version_outside_the_declared_ranges_is_rejected():
-    assert ps(msg=message(platform_version="1.6.1.24"), payments=(licence(),)) == {"PS-6d": "incompatible_version"}
-    assert ps(msg=message(platform_version="1.7.8.10"), payments=(licence(),)) == {}
-    assert ps(msg=message(platform_version="8.1"), payments=(licence(),)) == {}
+    def on(version):
+        return ps(msg=message(platform_version=version, shop_url="https://boutique.fr"))
+    assert on("1.6.1.24") == {"PS-6d": "incompatible_version"}
+    assert on("1.7.8.10") == {} and on("8.1") == {}
 
 
 def test_ps_6e_incompatible_developments_are_rejected():
@@ -80,15 +126,13 @@ def test_crj_2_each_out_of_scope_category_is_chargeable():
     for category in ("customization", "third_party_conflict", "installation_upgrade_error",
                      "compatibility_check", "integration_troubleshooting", "performance_tuning",
                      "developer_consultation", "version_swap"):
-        fired = decisions(context(profile=CRJ, msg=complete_crj_message(),
-                                  text=facts(lexicons=[category])), CRJ)
-        assert [(d.rule, d.outcome, d.code) for d in fired] == [("CRJ-2", "chargeable", category)]
+        assert crj(msg=complete_crj_message(), text=facts(lexicons=[category])) == {"CRJ-2": category}
 
 
 def test_crj_7_lists_exactly_what_is_missing():
     msg = complete_crj_message(order_id=None, attachment_types=())
-    fired = decisions(context(profile=CRJ, msg=msg), CRJ)
-    assert [(d.rule, d.outcome, d.evidence["missing"]) for d in fired] == [
+    fired = decisions(context(profile=CRJ, msg=msg, payments=(crm_purchase(),)), CRJ)
+    assert [(d.rule, d.outcome, d.evidence.get("missing")) for d in fired if d.outcome != "accept"] == [
         ("CRJ-7", "request_info", ["order_id", "screenshots"])]
 
 

@@ -2,10 +2,11 @@
 
 Layout (PK / SK):
   TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>)
+  (ticket and order heads whose schedules may lag their timers are on sparse GSI2: TIMERS_UNSYNCED)
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
   OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
-  ORDER#<mp>#<order>       / PAYMENT#<id> | REFUND#<id>   (payments on GSI1: CUSTOMER#<mp>#<customer>)
+  ORDER#<mp>#<order>       / #ORDER                   payments, refunds, derived state (GSI1: CUSTOMER#<customer> / ORDER#<mp>#<order>)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -13,13 +14,15 @@ Layout (PK / SK):
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import datetime, timedelta
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.model import (Author, ClockState, Marketplace, Message, Payment, Refund,
-                                     Seller, SlaClock, Ticket, TicketStatus, Timer)
+from chalicelib.domain.model import (Author, ClockState, Marketplace, Message, Order, Payment,
+                                     Refund, Seller, SlaClock, Ticket, TicketStatus, Timer,
+                                     parse_order_subject)
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
@@ -34,16 +37,18 @@ def ticket_key(ticket_id: str) -> dict:
     return {"PK": f"TICKET#{ticket_id}", "SK": "#TICKET"}
 
 
+def subject_key(subject_id: str) -> dict:
+    """A timer's subject: an order (`order:<mp>:<id>`) or a ticket id."""
+    order = parse_order_subject(subject_id)
+    return order_key(*order) if order else ticket_key(subject_id)
+
+
 def delivery_key(marketplace: str, webhook_id: str) -> dict:
     return {"PK": f"DELIVERY#{marketplace}#{webhook_id}", "SK": "#DELIVERY"}
 
 
 def slot_key(marketplace: str, seller_id: str, customer_id: str) -> dict:
     return {"PK": f"OPENSLOT#{marketplace}#{seller_id}#{customer_id}", "SK": "#SLOT"}
-
-
-def order_pk(marketplace: str, order_id: str) -> str:
-    return f"ORDER#{marketplace}#{order_id}"
 
 
 def marketplace_key(name: str) -> dict:
@@ -62,8 +67,8 @@ def seller_gsi_pk(seller_id: str) -> str:
     return f"SELLER#{seller_id}"
 
 
-def customer_gsi_pk(marketplace: str, customer_id: str) -> str:
-    return f"CUSTOMER#{marketplace}#{customer_id}"
+def customer_gsi_pk(customer_id: str) -> str:
+    return f"CUSTOMER#{customer_id}"
 
 
 def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
@@ -167,38 +172,61 @@ def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: d
             "response": json.dumps(response), TTL_ATTRIBUTE: expires}
 
 
-def payment_item(payment: Payment) -> dict:
-    return {"PK": order_pk(payment.marketplace, payment.order_id),
-            "SK": f"PAYMENT#{payment.payment_id}", "type": "payment",
-            "payment_id": payment.payment_id, "order_id": payment.order_id,
-            "marketplace": payment.marketplace, "seller_id": payment.seller_id,
-            "product_id": payment.product_id, "customer_id": payment.customer_id,
-            "status": payment.status, "amount": payment.amount, "currency": payment.currency,
-            "occurred_at": _iso(payment.occurred_at), "purchase": payment.purchase,
-            "plan": payment.plan, "covers_until": _iso(payment.covers_until),
-            "shop_url": payment.shop_url,
-            "compatible_versions": list(payment.compatible_versions) or None,
-            "GSI1PK": customer_gsi_pk(payment.marketplace, payment.customer_id),
-            "GSI1SK": f"PAYMENT#{_iso(payment.occurred_at)}#{payment.payment_id}"}
+def order_key(marketplace: str, order_id: str) -> dict:
+    return {"PK": f"ORDER#{marketplace}#{order_id}", "SK": "#ORDER"}
 
 
-def payment_from_item(item: dict) -> Payment:
-    return Payment(
-        payment_id=item["payment_id"], order_id=item["order_id"], marketplace=item["marketplace"],
-        seller_id=item["seller_id"], product_id=item["product_id"],
-        customer_id=item["customer_id"], status=item["status"], amount=item["amount"],
-        currency=item["currency"], occurred_at=_dt(item["occurred_at"]),
-        purchase=item.get("purchase"), plan=item.get("plan"),
-        covers_until=_dt(item.get("covers_until")), shop_url=item.get("shop_url"),
-        compatible_versions=tuple(item.get("compatible_versions", ())))
+def order_item(order: Order) -> dict:
+    item = {**order_key(order.marketplace, order.order_id), "type": "order",
+            "marketplace": order.marketplace, "order_id": order.order_id,
+            "version": order.version, "customer_id": order.customer_id,
+            "seller_id": order.seller_id,
+            "payments": json.dumps([_payment_dict(p) for p in order.payments]),
+            "refunds": json.dumps([_refund_dict(r) for r in order.refunds]),
+            "decisions": json.dumps([d.to_dict() for d in order.decisions]),
+            "timers": json.dumps([{"kind": t.kind, "due_at": _iso(t.due_at), "version": t.version}
+                                  for t in order.timers]),
+            "refunds_issued": json.dumps(list(order.refunds_issued))}
+    if order.customer_id:
+        item.update(GSI1PK=customer_gsi_pk(order.customer_id),
+                    GSI1SK=f"ORDER#{order.marketplace}#{order.order_id}")
+    if not order.timers_synced:
+        item.update(GSI2PK=UNSYNCED, GSI2SK=order.subject_id)
+    return item
 
 
-def refund_item(refund: Refund) -> dict:
-    return {"PK": order_pk(refund.marketplace, refund.order_id), "SK": f"REFUND#{refund.refund_id}",
-            "type": "refund", "refund_id": refund.refund_id, "order_id": refund.order_id,
-            "marketplace": refund.marketplace, "state": refund.state, "at": _iso(refund.at),
-            "customer_id": refund.customer_id, "reason": refund.reason,
-            "product_downloaded": refund.product_downloaded, "amount": refund.amount}
+def order_from_item(item: dict) -> Order:
+    return Order(
+        marketplace=item["marketplace"], order_id=item["order_id"], version=int(item["version"]),
+        customer_id=item.get("customer_id"), seller_id=item.get("seller_id"),
+        payments=tuple(_payment(p) for p in json.loads(item["payments"])),
+        refunds=tuple(_refund(r) for r in json.loads(item["refunds"])),
+        decisions=tuple(Decision.from_dict(d) for d in json.loads(item["decisions"])),
+        timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
+                     for t in json.loads(item["timers"])),
+        refunds_issued=tuple(json.loads(item["refunds_issued"])),
+        timers_synced="GSI2PK" not in item)
+
+
+def _payment_dict(payment: Payment) -> dict:
+    raw = {f.name: getattr(payment, f.name) for f in fields(Payment)}
+    raw.update(occurred_at=_iso(payment.occurred_at), covers_until=_iso(payment.covers_until),
+               compatible_versions=list(payment.compatible_versions))
+    return raw
+
+
+def _payment(raw: dict) -> Payment:
+    return Payment(**{**raw, "occurred_at": _dt(raw["occurred_at"]),
+                      "covers_until": _dt(raw.get("covers_until")),
+                      "compatible_versions": tuple(raw.get("compatible_versions", ()))})
+
+
+def _refund_dict(refund: Refund) -> dict:
+    return {**{f.name: getattr(refund, f.name) for f in fields(Refund)}, "at": _iso(refund.at)}
+
+
+def _refund(raw: dict) -> Refund:
+    return Refund(**{**raw, "at": _dt(raw["at"])})
 
 
 def marketplace_item(marketplace: Marketplace) -> dict:

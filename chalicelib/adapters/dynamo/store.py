@@ -9,7 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.adapters.memory import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       SlotTakenError)
-from chalicelib.domain.model import Payment, Ticket
+from chalicelib.domain.model import Order, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 from . import keys
@@ -57,8 +57,12 @@ class DynamoTicketStore:
                 ops.append(self._put(keys.ticket_item(write.ticket), VERSION_IS,
                                      {":expected": write.expected_version}))
             ops += [self._put(keys.message_item(write.ticket.id, m)) for m in write.new_messages]
-        ops += [self._put(keys.payment_item(p)) for p in change.payments]
-        ops += [self._put(keys.refund_item(r)) for r in change.refunds]
+        for write in change.orders:
+            if write.expected_version is None:
+                ops.append(self._put(keys.order_item(write.order), MUST_BE_NEW))
+            else:
+                ops.append(self._put(keys.order_item(write.order), VERSION_IS,
+                                     {":expected": write.expected_version}))
         return ops
 
     def _put(self, item: dict, condition: str | None = None, values: dict | None = None) -> dict:
@@ -132,24 +136,22 @@ class DynamoTicketStore:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
         return TicketPage(items=items, next_cursor=cursor)
 
-    def payments_for_order(self, marketplace: str, order_id: str) -> list[Payment]:
-        items = self._query_all(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :p)", ConsistentRead=True,
-            ExpressionAttributeValues=keys.to_attrs(
-                {":pk": keys.order_pk(marketplace, order_id), ":p": "PAYMENT#"}))
-        return [keys.payment_from_item(i) for i in items]
+    def load_order(self, marketplace: str, order_id: str) -> Order | None:
+        found = self._call("get_item", TableName=self._table, ConsistentRead=True,
+                           Key=keys.to_attrs(keys.order_key(marketplace, order_id)))
+        return keys.order_from_item(keys.from_attrs(found["Item"])) if "Item" in found else None
 
-    def payments_for_customer(self, marketplace: str, customer_id: str) -> list[Payment]:
+    def orders_for_customer(self, customer_id: str) -> list[Order]:
         items = self._query_all(
             IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :p)",
             ExpressionAttributeValues=keys.to_attrs(
-                {":pk": keys.customer_gsi_pk(marketplace, customer_id), ":p": "PAYMENT#"}))
-        return [keys.payment_from_item(i) for i in items]
+                {":pk": keys.customer_gsi_pk(customer_id), ":p": "ORDER#"}))
+        return [keys.order_from_item(i) for i in items]
 
-    def mark_timers_synced(self, ticket_id: str, version: int) -> None:
+    def mark_timers_synced(self, subject_id: str, version: int) -> None:
         try:
             self._client.update_item(
-                TableName=self._table, Key=keys.to_attrs(keys.ticket_key(ticket_id)),
+                TableName=self._table, Key=keys.to_attrs(keys.subject_key(subject_id)),
                 UpdateExpression="REMOVE GSI2PK, GSI2SK", ConditionExpression=VERSION_IS,
                 ExpressionAttributeValues=keys.to_attrs({":expected": version}))
         except ClientError as exc:
@@ -158,7 +160,7 @@ class DynamoTicketStore:
         except BotoCoreError as exc:
             raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
 
-    def unsynced_ticket_ids(self, limit: int = 100) -> list[str]:
+    def unsynced_subjects(self, limit: int = 100) -> list[str]:
         page = self._call("query", TableName=self._table, IndexName=keys.GSI2, Limit=limit,
                           KeyConditionExpression="GSI2PK = :pk",
                           ExpressionAttributeValues=keys.to_attrs({":pk": keys.UNSYNCED}))

@@ -155,7 +155,10 @@ def _describe(e: Entitlement) -> str:
 
 def ticket_stays_served(opened_at: datetime, entitlement: Entitlement | None, *,
                         at: datetime) -> bool:
-    """A lapse mid-thread keeps the ticket served; a PS-8 termination does not."""
+    """A lapse mid-thread keeps the ticket served; a PS-8 termination does not.
+
+    Pass the entitlement that covered the opening: `coverage(..., at=opened_at).entitlement`.
+    """
     if entitlement is None or not entitlement.covers(as_utc(opened_at, "opened_at")):
         return False
     return entitlement.ended_by is None or as_utc(at, "at") < entitlement.ends_at

@@ -1,0 +1,58 @@
+"""Figures of the attack tests (schemathesis, webhook fuzzing, isolation) in build/attack-figures.json.
+
+Test modules call `record(section, figures)`; several xdist workers may write at once, so
+the file is merged under an exclusive lock. `python -m evaluation.attack_report` prints it.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+BUILD = Path(__file__).resolve().parents[1] / "build"
+FIGURES = BUILD / "attack-figures.json"
+
+
+@contextmanager
+def _locked():
+    BUILD.mkdir(exist_ok=True)
+    with open(BUILD / ".attack-figures.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def load() -> dict:
+    try:
+        return json.loads(FIGURES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def record(section: str, figures: dict) -> None:
+    """Replace one section of the figures file, keeping the others."""
+    with _locked():
+        merged = {**load(), section: figures}
+        temporary = FIGURES.with_suffix(".tmp")
+        temporary.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        temporary.replace(FIGURES)
+
+
+def main() -> int:
+    figures = load()
+    if not figures:
+        print(f"no figures yet: run the attack tests first ({FIGURES})", file=sys.stderr)
+        return 1
+    for section, values in sorted(figures.items()):
+        print(f"## {section}")
+        for name, value in sorted(values.items()):
+            print(f"- {name}: {json.dumps(value, sort_keys=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

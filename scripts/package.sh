@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# scripts/package.sh [stage] [outdir]: the deployable artefacts of one stage, linted.
+#   1. renders deploy/merge-template.yaml to JSON with the Stage parameter pinned to <stage>
+#   2. chalice package --stage <stage> --merge-template <rendered> <outdir>
+#        -> <outdir>/sam.json + <outdir>/deployment.zip
+#   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311)
+#   4. cfn-lint <outdir>/sam.json (any error fails; see IGNORED below for warnings)
+#   5. prints the zip size
+# Network: chalice runs `pip download` for requirements.txt (PyPI, or the index pip is
+# configured with) unless .chalice/deployments/ already caches a zip for this exact
+# requirements.txt; offline with no cache it fails loudly (NoSuchPackageError).
+set -euo pipefail
+
+STAGE="${1:-dev}"
+OUTDIR="${2:-build/package}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+cd "$ROOT"
+
+# cfn-lint rules ignored, and why (errors are never ignored):
+#   (none yet) - the template lints clean; add "--ignore-checks Wxxxx" here with a reason.
+IGNORED=()
+
+case "$STAGE" in
+  dev|prod) ;;
+  *) echo "package.sh: stage must be dev or prod (local is make run only), not '$STAGE'" >&2; exit 2 ;;
+esac
+mkdir -p "$OUTDIR"
+OUTDIR="$(cd "$OUTDIR" && pwd)"
+rm -f "$OUTDIR/sam.json" "$OUTDIR/sam.yaml" "$OUTDIR/deployment.zip"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+MERGE="$WORK/merge-template.json"
+
+# 1. YAML (readable, commented) -> JSON, so chalice writes sam.json; the Stage parameter is
+#    pinned so this package can only be deployed as the stage it was built for.
+"$PY" - "$ROOT/deploy/merge-template.yaml" "$MERGE" "$STAGE" <<'PYEOF'
+import json, sys
+from chalice.package import YAMLTemplateSerializer  # chalice's own reader of !Ref/!Sub/!GetAtt
+source, target, stage = sys.argv[1:]
+with open(source, encoding="utf-8") as handle:
+    template = YAMLTemplateSerializer().load_template(handle.read(), source)
+template["Parameters"]["Stage"].update(Default=stage, AllowedValues=[stage])
+with open(target, "w", encoding="utf-8") as handle:
+    json.dump(template, handle, indent=2)
+PYEOF
+
+# 2. chalice needs a region to build its clients, never credentials: packaging calls no AWS API.
+export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
+start=$(date +%s)
+"$VENV/bin/chalice" package --stage "$STAGE" --merge-template "$MERGE" "$OUTDIR" | tee "$WORK/chalice.log"
+if grep -q "Could not install dependencies" "$WORK/chalice.log"; then
+  # chalice only warns, and caches the incomplete zip: clear the cache so a retry rebuilds.
+  rm -rf "$ROOT/.chalice/deployments"
+  echo "package.sh: chalice could not build every dependency for Lambda (see above)" >&2
+  exit 1
+fi
+
+# chalice caches one ~8 MB zip per (requirements.txt + app code) hash, so every code change
+# adds one: drop the ones this run did not use (older than 10 minutes: a concurrent run's
+# fresh zip stays).
+find "$ROOT/.chalice/deployments" -maxdepth 1 -name '*.zip' -mmin +10 2>/dev/null |
+  while read -r cached; do cmp -s "$cached" "$OUTDIR/deployment.zip" || rm -f "$cached"; done
+
+# 3. A zip from chalice's cache (.chalice/deployments) is trusted only if it is complete.
+"$PY" - "$OUTDIR/deployment.zip" "$ROOT/requirements.txt" <<'PYEOF'
+import re, sys, zipfile
+zip_path, requirements = sys.argv[1:]
+names = zipfile.ZipFile(zip_path).namelist()
+def norm(name):
+    return re.sub(r"[-_.]+", "_", name).lower()
+installed = {tuple(top[:-len(".dist-info")].split("-", 1))
+             for top in {n.split("/")[0] for n in names} if top.endswith(".dist-info")}
+installed = {(norm(name), version) for name, version in installed}
+problems = []
+for line in open(requirements, encoding="utf-8"):
+    line = line.split("#")[0].strip()
+    if line:
+        name, _, version = line.partition("==")
+        if (norm(name.split("[")[0]), version) not in installed:
+            problems.append(f"missing {line}")
+for name in names:  # compiled extensions must be Linux x86_64 builds for CPython 3.11
+    if name.endswith(".so") and not re.search(r"(cpython-311-x86_64-linux-gnu|abi3)\.so$", name):
+        problems.append(f"not a Lambda build: {name}")
+    if name.endswith((".dylib", ".pyd")):
+        problems.append(f"not a Lambda build: {name}")
+if problems:
+    sys.exit("package.sh: deployment.zip is wrong (rm -rf .chalice/deployments, rerun):\n  "
+             + "\n  ".join(problems))
+PYEOF
+
+# 4. Lint: errors fail the build.
+"$VENV/bin/cfn-lint" ${IGNORED[@]+"${IGNORED[@]}"} -- "$OUTDIR/sam.json"
+
+# 5. Size: Lambda takes 50 MB zipped / 250 MB unzipped; tests/test_package.py keeps us < 15 MB.
+"$PY" - "$OUTDIR/deployment.zip" "$(( $(date +%s) - start ))" <<'PYEOF'
+import os, sys, zipfile
+path, seconds = sys.argv[1], sys.argv[2]
+unzipped = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
+print(f"deployment.zip: {os.path.getsize(path) / 2**20:.1f} MiB zipped, "
+      f"{unzipped / 2**20:.1f} MiB unzipped; packaged and linted in {seconds} s")
+if unzipped > 250 * 2**20:
+    sys.exit("package.sh: over Lambda's 250 MB unzipped limit")
+PYEOF
+echo "template: $OUTDIR/sam.json"

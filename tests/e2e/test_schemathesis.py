@@ -1,0 +1,154 @@
+"""Schemathesis against /openapi.json of the local stack: no generated request gets a 5xx.
+
+Every operation of the document is fuzzed (positive and negative data, coverage phase
+included) with a valid seller key for the /v1 routes; the responses must be documented
+(status, content type, schema). The webhook route is run twice: unsigned (all 401 or 404),
+then with each generated body signed by the marketplace secret so it reaches validation.
+Figures (cases per operation, statuses) go to build/attack-figures.json.
+"""
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, settings
+from pydantic import ValidationError
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (content_type_conformance,
+                                               response_schema_conformance,
+                                               status_code_conformance)
+from standardwebhooks.webhooks import Webhook
+
+from chalicelib.api.wire_out import ErrorBody
+from evaluation.attack_report import record
+
+from .helpers import api_key, secret
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+SEED = 20261123
+MIN_CASES = 1_000
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+SIGNED_STATUSES = {200, 400, 409, 413, 415}
+UNSIGNED_STATUSES = {401, 404, 413, 415}
+FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+statuses: dict[str, Counter] = defaultdict(Counter)
+
+
+def _config() -> schemathesis.Config:
+    return schemathesis.Config.from_dict({
+        "seed": SEED,
+        "generation": {"mode": "all", "deterministic": True},
+        "auth": {"openapi": {"apiKey": {"bearer": api_key("acme-modules")}}},
+        "request-timeout": 30,
+        # TRACE is answered by http.server itself (501), not by the app: see the xfail below.
+        "phases": {"coverage": {"unexpected-methods": ["PUT", "PATCH", "DELETE", "OPTIONS"]}},
+    })
+
+
+@pytest.fixture(scope="module")
+def api_schema(local_stack):
+    return schemathesis.openapi.from_url(f"{local_stack}/openapi.json", config=_config())
+
+
+@pytest.fixture(scope="module")
+def signed_session():
+    with requests.Session() as session:
+        session.auth = StandardWebhooksSigner(secret("cmsmart"))
+        # Keep-alive costs ~40 ms a request here (Nagle x delayed ACK in chalice's local server).
+        session.headers["Connection"] = "close"
+        yield session
+
+
+@pytest.fixture(autouse=True)
+def node_id_for_schemathesis(request):
+    """schemathesis 4.32 relabels subtests through `node._nodeid`, which pytest 9.2 no longer has."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures():
+    yield
+    record("schemathesis", {
+        "seed": SEED,
+        "cases_by_operation": {label: sum(c.values()) for label, c in sorted(statuses.items())},
+        "statuses_by_operation": {label: dict(sorted(c.items())) for label, c in sorted(statuses.items())},
+        "cases_total": sum(sum(c.values()) for c in statuses.values()),
+        "server_errors": sum(n for c in statuses.values() for s, n in c.items() if s >= 500),
+    })
+
+
+class StandardWebhooksSigner(requests.auth.AuthBase):
+    """Signs the exact bytes requests is about to send, as a marketplace would."""
+
+    def __init__(self, secret_value: str):
+        self.webhook = Webhook(secret_value)
+        self.prefix = f"wh_st_{uuid.uuid4().hex[:8]}"
+        self.ids = itertools.count(1)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        body = request.body or b""
+        text = body if isinstance(body, str) else body.decode("utf-8")
+        webhook_id, now = f"{self.prefix}_{next(self.ids)}", datetime.now(timezone.utc)
+        request.headers["webhook-id"] = webhook_id
+        request.headers["webhook-timestamp"] = str(int(now.timestamp()))
+        request.headers["webhook-signature"] = self.webhook.sign(webhook_id, now, text)
+        return request
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+webhook_schema = schema.include(path="/webhooks/{marketplace}")
+
+
+@schema.parametrize()
+@FUZZ
+def test_no_generated_request_gets_a_server_error_or_an_undocumented_answer(case):
+    response = case.call()
+    statuses[case.operation.label][response.status_code] += 1
+    case.validate_response(response, checks=CHECKS)
+    if case.operation.path == "/webhooks/{marketplace}" and case.method.upper() == "POST":
+        assert response.status_code in UNSIGNED_STATUSES, "an unsigned webhook was accepted"
+
+
+@webhook_schema.parametrize()
+@FUZZ
+def test_signed_generated_webhooks_are_processed_or_refused_with_the_error_shape(case, signed_session):
+    if case.method.upper() != "POST":
+        return  # wrong methods are the first test's business
+    case.path_parameters["marketplace"] = "cmsmart"
+    unsigned = case.call()
+    statuses["POST /webhooks/cmsmart (generated headers)"][unsigned.status_code] += 1
+    assert unsigned.status_code in UNSIGNED_STATUSES - {404}, "an unsigned webhook was accepted"
+    import time; t=time.perf_counter()
+    response = case.call(session=signed_session)
+    TIMES[response.status_code].append(time.perf_counter()-t)
+    if response.status_code >= 500: print("DEBUG500", repr(response.request.body)[:3000], response.text)
+    statuses["POST /webhooks/cmsmart (signed)"][response.status_code] += 1
+    case.validate_response(response, checks=CHECKS)
+    assert response.status_code in SIGNED_STATUSES, response.text[:500]
+    if response.status_code != 200:
+        try:
+            ErrorBody.model_validate(response.json())
+        except ValidationError as exc:
+            pytest.fail(f"{response.status_code} without the error shape: {exc}")
+
+
+TIMES=defaultdict(list)
+def test_at_least_a_thousand_generated_cases_ran_without_a_server_error():
+    print("TIMES", {k: (len(v), sum(v)) for k, v in TIMES.items()})
+    if not statuses:
+        pytest.skip("the schemathesis tests were deselected")
+    total = sum(sum(c.values()) for c in statuses.values())
+    server_errors = {label: {s: n for s, n in c.items() if s >= 500} for label, c in statuses.items()}
+    assert total >= MIN_CASES
+    assert all(not errors for errors in server_errors.values()), server_errors
+    signed = statuses["POST /webhooks/cmsmart (signed)"]
+    assert signed[200] > 0 and signed[400] > 0, "signed bodies must reach both outcomes"
