@@ -127,10 +127,7 @@ def test_signed_generated_webhooks_are_processed_or_refused_with_the_error_shape
     unsigned = case.call()
     statuses["POST /webhooks/cmsmart (generated headers)"][unsigned.status_code] += 1
     assert unsigned.status_code in UNSIGNED_STATUSES - {404}, "an unsigned webhook was accepted"
-    import time; t=time.perf_counter()
     response = case.call(session=signed_session)
-    TIMES[response.status_code].append(time.perf_counter()-t)
-    if response.status_code >= 500: print("DEBUG500", repr(response.request.body)[:3000], response.text)
     statuses["POST /webhooks/cmsmart (signed)"][response.status_code] += 1
     case.validate_response(response, checks=CHECKS)
     assert response.status_code in SIGNED_STATUSES, response.text[:500]
@@ -141,9 +138,7 @@ def test_signed_generated_webhooks_are_processed_or_refused_with_the_error_shape
             pytest.fail(f"{response.status_code} without the error shape: {exc}")
 
 
-TIMES=defaultdict(list)
 def test_at_least_a_thousand_generated_cases_ran_without_a_server_error():
-    print("TIMES", {k: (len(v), sum(v)) for k, v in TIMES.items()})
     if not statuses:
         pytest.skip("the schemathesis tests were deselected")
     total = sum(sum(c.values()) for c in statuses.values())
@@ -152,3 +147,11 @@ def test_at_least_a_thousand_generated_cases_ran_without_a_server_error():
     assert all(not errors for errors in server_errors.values()), server_errors
     signed = statuses["POST /webhooks/cmsmart (signed)"]
     assert signed[200] > 0 and signed[400] > 0, "signed bodies must reach both outcomes"
+
+
+@pytest.mark.xfail(strict=True, reason="bug: chalice's local server answers TRACE with http.server's "
+                                       "501 HTML page (chalicelib/api/local_server.py)")
+def test_a_method_the_api_does_not_know_is_a_4xx_not_a_5xx(local_stack):
+    response = requests.request("TRACE", f"{local_stack}/v1/tickets", timeout=10,
+                                headers={"Connection": "close"})
+    assert 400 <= response.status_code < 500
