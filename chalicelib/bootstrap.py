@@ -9,7 +9,10 @@ from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
 from chalicelib.services.orders import OrderService
 from chalicelib.services.policy import PolicyService
-from chalicelib.services.ports import Clock, TenantDirectory, TicketStore, TimerScheduler
+from chalicelib.services.credentials import CredentialKeeper
+from chalicelib.services.secrets import TenantsWithSecrets
+from chalicelib.services.ports import (Clock, CredentialVault, TenantDirectory, TicketStore,
+                                       TimerScheduler)
 from chalicelib.services.status import StatusService
 from chalicelib.services.timer_sync import TimerSync
 from chalicelib.services.timers import TimerService
@@ -32,7 +35,8 @@ class Services:
 
 def build(*, settings: Settings | None = None, store: TicketStore | None = None,
           tenants: TenantDirectory | None = None, scheduler: TimerScheduler | None = None,
-          clock: Clock | None = None, wall_clock: Clock | None = None) -> Services:
+          clock: Clock | None = None, wall_clock: Clock | None = None,
+          vault: CredentialVault | None = None) -> Services:
     settings = settings or Settings.from_env()
     store = store or _dynamo_store(settings)
     tenants = tenants or _dynamo_tenants(settings)
@@ -41,13 +45,15 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     policy = PolicyService(store=store, tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs),
                            analyse=_analyser())
     timer_sync = TimerSync(store=store, scheduler=scheduler)
+    vault = vault or _kms_vault(settings)
     handlers = WebhookHandlers(store=store, policy=policy, timer_sync=timer_sync,
-                               orders=OrderService(store=store, policy=policy))
+                               orders=OrderService(store=store, policy=policy),
+                               keeper=CredentialKeeper(vault))
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
                            wall_clock=wall_clock or SystemClock())
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
                     clock=clock, policy=policy, ingest=ingest,
-                    status=StatusService(store=store, tenants=tenants, policy=policy),
+                    status=StatusService(store=store, tenants=tenants, policy=policy, vault=vault),
                     timers=TimerService(handlers=handlers, clock=clock), timer_sync=timer_sync)
 
 
@@ -71,7 +77,17 @@ def _dynamo_store(settings: Settings) -> TicketStore:
 def _dynamo_tenants(settings: Settings) -> TenantDirectory:
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo.tenants import DynamoTenants
-    return DynamoTenants(client("dynamodb"), settings.table_name)
+    tenants = DynamoTenants(client("dynamodb"), settings.table_name)
+    if not settings.secrets_path:
+        return tenants
+    from chalicelib.adapters.ssm_secrets import SsmSecrets
+    return TenantsWithSecrets(tenants, SsmSecrets(client("ssm"), settings.secrets_path))
+
+
+def _kms_vault(settings: Settings) -> CredentialVault:
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.kms_vault import KmsVault
+    return KmsVault(client("kms"), settings.vault_key_id)
 
 
 def _eventbridge_timers(settings: Settings) -> TimerScheduler:

@@ -22,6 +22,8 @@ class Settings:
     timer_function_arn: str = ""
     scheduler_role_arn: str = ""
     profile_dirs: tuple[Path, ...] = ()
+    vault_key_id: str = "alias/ticketwarden-vault"
+    secrets_path: str = ""  # SSM path of marketplace signing secrets; empty: from the table
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -35,4 +37,6 @@ class Settings:
             max_body_bytes=int(env.get("TICKETWARDEN_MAX_BODY_BYTES", cls.max_body_bytes)),
             timer_function_arn=env.get("TICKETWARDEN_TIMER_FUNCTION_ARN", ""),
             scheduler_role_arn=env.get("TICKETWARDEN_SCHEDULER_ROLE_ARN", ""),
+            vault_key_id=env.get("TICKETWARDEN_VAULT_KEY_ID", cls.vault_key_id),
+            secrets_path=env.get("TICKETWARDEN_SECRETS_PATH", ""),
             profile_dirs=tuple(Path(p) for p in env.get("TICKETWARDEN_PROFILE_DIRS", "").split(":") if p))

@@ -34,9 +34,10 @@ def load() -> dict:
 
 
 def record(section: str, figures: dict) -> None:
-    """Replace one section of the figures file, keeping the others."""
+    """Set some keys of one section, keeping the rest (tests of a module may run on two workers)."""
     with _locked():
-        merged = {**load(), section: figures}
+        merged = load()
+        merged[section] = {**merged.get(section, {}), **figures}
         temporary = FIGURES.with_suffix(".tmp")
         temporary.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         temporary.replace(FIGURES)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalicelib import bootstrap
 from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
+from chalicelib.adapters.kms_vault import FakeVault
 from chalicelib.adapters.memory_timers import InMemoryTimers
 from chalicelib.domain.model import Marketplace, Seller
 from chalicelib.services.clock import FixedClock
@@ -27,6 +28,6 @@ def tenants() -> InMemoryTenants:
 
 def build(**overrides) -> bootstrap.Services:
     wiring = {"settings": Settings(), "store": InMemoryTicketStore(), "tenants": tenants(),
-              "scheduler": InMemoryTimers(), "clock": FixedClock(T0)}
+              "scheduler": InMemoryTimers(), "clock": FixedClock(T0), "vault": FakeVault()}
     wiring.update(overrides)
     return bootstrap.build(**wiring)

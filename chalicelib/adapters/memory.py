@@ -7,7 +7,8 @@ import threading
 from dataclasses import replace
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
-from chalicelib.domain.model import Marketplace, Order, Seller, Ticket, parse_order_subject
+from chalicelib.domain.model import (Marketplace, Order, SealedCredential, Seller, Ticket,
+                                     parse_order_subject)
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 
@@ -38,6 +39,7 @@ class InMemoryTicketStore:
         self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
         self.orders: dict[tuple[str, str], Order] = {}
+        self.vault: dict[tuple[str, str], SealedCredential] = {}
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         with self._lock:
@@ -77,6 +79,10 @@ class InMemoryTicketStore:
                 self.slots[_slot_key(slot)] = (slot.ticket_id, slot.opened_key)
         for write in change.tickets:
             self.tickets[write.ticket.id] = write.ticket
+            for sealed in write.vault_puts():
+                self.vault[(write.ticket.id, sealed.ref.entry_id)] = sealed
+            for entry_id in write.vault_deletes():
+                self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
             self.orders[(write.order.marketplace, write.order.order_id)] = write.order
 
@@ -92,6 +98,14 @@ class InMemoryTicketStore:
         more = len(matching) > query.limit
         cursor = encode_cursor({"o": page[-1].opened_at.isoformat(), "i": page[-1].id}) if more else None
         return TicketPage(items=[replace(t) for t in page], next_cursor=cursor)
+
+    def load_vault(self, ticket_id: str) -> list[SealedCredential]:
+        with self._lock:
+            return [s for (t, _), s in sorted(self.vault.items()) if t == ticket_id]
+
+    def count_vault_items(self) -> int:
+        with self._lock:
+            return len(self.vault)
 
     def load_order(self, marketplace: str, order_id: str) -> Order | None:
         with self._lock:

@@ -63,6 +63,13 @@ def _paths() -> dict:
                             "schema": {"type": "string"}}],
             "responses": {"200": _ok("TicketDetail"), "401": _error("Missing or bad API key"),
                           "404": _error("No such ticket for this seller")}}},
+        "/v1/tickets/{ticket_id}/credentials": {"get": {
+            "summary": "CRJ-3: the credentials the customer shared, decrypted, while the ticket is open (audited)",
+            "security": SECURED,
+            "parameters": [{"name": "ticket_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _ok("Credentials"), "401": _error("Missing or bad API key"),
+                          "404": _error("No such open ticket for this seller")}}},
         "/v1/sla": {"get": {
             "summary": "SLA compliance over the seller's tickets opened in [since, until)",
             "security": SECURED,

@@ -46,6 +46,14 @@ def get_ticket(ticket_id: str) -> dict:
     return status_service.ticket(seller, ticket_id)
 
 
+@bp.route("/v1/tickets/{ticket_id}/credentials", methods=["GET"])
+@guarded
+def get_credentials(ticket_id: str) -> dict:
+    status_service = services().status
+    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    return status_service.credentials(seller, ticket_id)
+
+
 @bp.route("/v1/sla", methods=["GET"])
 @guarded
 def sla_report() -> dict:

@@ -130,10 +130,22 @@ class Entitlements(_Out):
     items: list[EntitlementItem]
 
 
+class CredentialItem(_Out):
+    entry: str
+    kind: str
+    label: str
+    value: str
+
+
+class Credentials(_Out):
+    ticket_id: str
+    items: list[CredentialItem]
+
+
 class Health(_Out):
     status: Literal["ok"]
 
 
 MODELS = {"ErrorBody": ErrorBody, "WebhookResponse": WebhookResponse, "TicketPage": TicketPage,
           "TicketDetail": TicketDetail, "Health": Health, "SlaReport": SlaReport,
-          "SupportHours": SupportHours, "Entitlements": Entitlements}
+          "SupportHours": SupportHours, "Entitlements": Entitlements, "Credentials": Credentials}

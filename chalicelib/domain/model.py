@@ -85,6 +85,21 @@ def ticket_id_for(marketplace: str, thread_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class VaultRef:
+    """A credential found in a message, kept encrypted in its own vault item (CRJ-3)."""
+
+    entry_id: str  # "<message_id>#<n>"
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SealedCredential:
+    ref: VaultRef
+    ciphertext: str  # KMS ciphertext, base64
+
+
+@dataclass(frozen=True)
 class Ticket:
     id: str
     marketplace: str
@@ -105,6 +120,8 @@ class Ticket:
     timers: tuple[Timer, ...] = ()
     sla: tuple[SlaClock, ...] = ()
     timers_synced: bool = True  # False until the schedules match `timers` (the reconciler's cue)
+    vault: tuple[VaultRef, ...] = ()  # credentials still held; emptied when the ticket closes
+    credentials_shared: int = 0
 
     @property
     def is_open(self) -> bool:

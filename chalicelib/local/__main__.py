@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 import logging
 import os
 import signal
@@ -16,13 +18,17 @@ from moto.server import ThreadedMotoServer
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.dynamo.schema import create_table
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
+from chalicelib.adapters.kms_vault import ensure_key
 from chalicelib.adapters.scheduler import ensure_group
+from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.settings import Settings
 
 from . import moto_dynamodb, tenants_file
 
 ROOT = Path(__file__).resolve().parents[2]
+SEEDED_AT = datetime(2026, 1, 1, tzinfo=timezone.utc)
 LOCAL_TARGETS = {  # what schedules point at; moto never invokes them, the pump does
+    "TICKETWARDEN_SECRETS_PATH": "/ticketwarden/local/marketplaces",
     "TICKETWARDEN_TIMER_FUNCTION_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-local-timer",
     "TICKETWARDEN_SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/ticketwarden-local-scheduler"}
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
@@ -43,9 +49,14 @@ def seed(tenants_path: Path, settings: Settings) -> None:
     dynamodb = client("dynamodb")
     create_table(dynamodb, settings.table_name)
     ensure_group(client("scheduler"), settings.schedule_group)
+    ensure_key(client("kms"), settings.vault_key_id)
     directory = DynamoTenants(dynamodb, settings.table_name)
+    secrets = SsmSecrets(client("ssm"), settings.secrets_path)
     for marketplace in tenants_file.marketplaces(tenants):
-        directory.put_marketplace(marketplace)
+        directory.put_marketplace(replace(marketplace, secrets=()))  # secrets live in SSM
+        secrets.retire(marketplace.name, keep=0)
+        for n, secret in enumerate(marketplace.secrets):
+            secrets.add(marketplace.name, secret, SEEDED_AT + timedelta(seconds=n))
     for seller, key_hashes in tenants_file.sellers(tenants):
         directory.put_seller(seller, key_hashes)
     print(f"seeded {len(tenants.marketplaces)} marketplaces, {len(tenants.sellers)} sellers "

@@ -108,7 +108,10 @@ def with_timers(profile: Profile, ticket: Ticket) -> Ticket:
 
 
 def finish(profile: Profile, before: Ticket | None, after: Ticket) -> Ticket:
-    """Last step before any ticket write: pause clocks if it closed, then derive its timers."""
+    """Last step before any ticket write: a closed ticket pauses its clocks and forgets its
+    credentials (CRJ-3: deleted when the request closes); then derive its timers."""
     if (before is None or before.is_open) and not after.is_open:
         after = replace(on_close(after), holds_slot=False)
+    if not after.is_open and after.vault:
+        after = replace(after, vault=())
     return with_timers(profile, after)

@@ -16,6 +16,7 @@ from chalicelib.policy.rules.open_tickets import SlotHolder
 
 from . import open_slot
 from .plans import Plan
+from .credentials import CredentialKeeper
 from .orders import OrderService
 from .policy import PolicyService
 from .ports import Change, TicketStore, TicketWrite
@@ -40,6 +41,7 @@ class WebhookHandlers:
     policy: PolicyService
     orders: OrderService
     timer_sync: TimerSync
+    keeper: CredentialKeeper
     sleep: Callable[[float], None] = time.sleep
     handlers: dict[type, Callable] = field(init=False)
 
@@ -74,13 +76,21 @@ class WebhookHandlers:
 
     def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime,
                          holder: SlotHolder | None) -> Plan:
-        ticket = self.store.load_ticket(ticket_id_for(marketplace, event.thread_id))
-        if ticket is None:
-            return self.policy.on_open(self._new_ticket(marketplace, event), event, now, holder)
-        if ticket.has_message(event.message.message_id):
+        ticket_id = ticket_id_for(marketplace, event.thread_id)
+        ticket = self.store.load_ticket(ticket_id)
+        if ticket is not None and ticket.has_message(event.message.message_id):
             return Plan(ticket=ticket, note="message already recorded")
-        updated = replace(ticket.with_message(event.message), version=ticket.version + 1)
-        return self.policy.on_message(ticket, updated, event, now)
+        message, sealed = self.keeper.protect(ticket_id, event.message)
+        event = replace(event, message=message)
+        refs = tuple(s.ref for s in sealed)
+        if ticket is None:
+            fresh = replace(self._new_ticket(marketplace, event), vault=refs,
+                            credentials_shared=len(refs))
+            return _with_sealed(self.policy.on_open(fresh, event, now, holder), sealed)
+        updated = replace(ticket.with_message(message), version=ticket.version + 1,
+                          vault=ticket.vault + refs,
+                          credentials_shared=ticket.credentials_shared + len(refs))
+        return _with_sealed(self.policy.on_message(ticket, updated, event, now), sealed)
 
     @staticmethod
     def _new_ticket(marketplace: str, event: events.MessageCreated) -> Ticket:
@@ -127,6 +137,14 @@ class WebhookHandlers:
 
     def _refund(self, marketplace: str, event, now: datetime, holder: SlotHolder | None) -> Plan:
         return self.orders.on_refund(marketplace, event, now)
+
+
+def _with_sealed(plan: Plan, sealed) -> Plan:
+    """The vault items travel with the ticket's own write (the first of the plan)."""
+    if not sealed:
+        return plan
+    first = replace(plan.tickets[0], sealed=sealed)
+    return replace(plan, tickets=(first,) + plan.tickets[1:])
 
 
 def _change(delivery: events.Delivery, plan: Plan, now: datetime) -> Change:

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import Marketplace, Message, Order, Seller, Ticket
+from chalicelib.domain.model import (Marketplace, Message, Order, SealedCredential, Seller,
+                                     Ticket)
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,21 @@ class TicketWrite:
     expected_version: int | None
     new_messages: tuple[Message, ...] = ()
     previous_timers: tuple[str, ...] = ()  # kinds scheduled before: those no longer wanted go
+    sealed: tuple[SealedCredential, ...] = ()  # vault items to write (if the ticket keeps them)
+    previous_vault: tuple[str, ...] = ()  # vault entries stored before: those dropped are deleted
 
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
-        return cls(new, old.version, messages, tuple(t.kind for t in old.timers))
+        return cls(new, old.version, messages, tuple(t.kind for t in old.timers),
+                   previous_vault=tuple(v.entry_id for v in old.vault))
+
+    def vault_puts(self) -> tuple[SealedCredential, ...]:
+        kept = {v.entry_id for v in self.ticket.vault}
+        return tuple(s for s in self.sealed if s.ref.entry_id in kept)
+
+    def vault_deletes(self) -> tuple[str, ...]:
+        kept = {v.entry_id for v in self.ticket.vault}
+        return tuple(e for e in self.previous_vault if e not in kept)
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,10 @@ class TicketStore(Protocol):
     def unsynced_subjects(self, limit: int = 100) -> list[str]:
         """Ticket ids and order subjects whose schedules may lag their timers."""
 
+    def load_vault(self, ticket_id: str) -> list[SealedCredential]: ...
+
+    def count_vault_items(self) -> int: ...
+
 
 class TenantDirectory(Protocol):
     def marketplace(self, name: str) -> Marketplace | None: ...
@@ -131,6 +147,14 @@ class TimerScheduler(Protocol):
              unwanted_kinds: Iterable[str]) -> None: ...
 
     def pending(self, subject_id: str | None = None) -> list[TimerRequest]: ...
+
+
+class CredentialVault(Protocol):
+    """Encrypts credentials found in messages (KMS in production), bound to their ticket."""
+
+    def seal(self, ticket_id: str, plaintext: str) -> str: ...
+
+    def open(self, ticket_id: str, ciphertext: str) -> str: ...
 
 
 class Clock(Protocol):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,10 +14,11 @@ from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.entitlements import entitlements_from
 
 from .policy import PolicyService
-from .ports import TenantDirectory, TicketQuery, TicketStore
+from .ports import CredentialVault, TenantDirectory, TicketQuery, TicketStore
 from .views import iso, ticket_detail, ticket_summary
 
 SLA_REPORT_LIMIT = 10_000
+audit = logging.getLogger("ticketwarden.audit")
 
 
 def hash_api_key(key: str) -> str:
@@ -29,6 +31,7 @@ class StatusService:
     store: TicketStore
     tenants: TenantDirectory
     policy: PolicyService
+    vault: CredentialVault
 
     def seller_for(self, authorization: str | None) -> Seller:
         scheme, _, key = (authorization or "").partition(" ")
@@ -48,6 +51,20 @@ class StatusService:
         if ticket is None or ticket.seller_id != seller.seller_id:
             raise NotFoundError(f"no ticket '{ticket_id}'")
         return ticket_detail(ticket)
+
+    def credentials(self, seller: Seller, ticket_id: str) -> dict:
+        """CRJ-3 read-back: the ticket's own seller, while it is open; every read is audited."""
+        ticket = self.store.load_ticket(ticket_id)
+        if ticket is None or ticket.seller_id != seller.seller_id:
+            raise NotFoundError(f"no ticket '{ticket_id}'")
+        if not ticket.is_open:
+            raise NotFoundError(f"ticket '{ticket_id}' is closed: its credentials were deleted")
+        sealed = self.store.load_vault(ticket_id)
+        audit.info("credentials read", extra={"seller_id": seller.seller_id, "ticket_id": ticket_id,
+                                              "count": len(sealed)})
+        return {"ticket_id": ticket_id, "items": [
+            {"entry": s.ref.entry_id, "kind": s.ref.kind, "label": s.ref.label,
+             "value": self.vault.open(ticket_id, s.ciphertext)} for s in sealed]}
 
     def sla_report(self, seller: Seller, since: datetime | None, until: datetime | None) -> dict:
         """Counts over the seller's tickets opened in [since, until)."""

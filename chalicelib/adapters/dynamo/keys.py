@@ -21,8 +21,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.model import (Author, ClockState, Marketplace, Message, Order, Payment,
-                                     Refund, Seller, SlaClock, Ticket, TicketStatus, Timer,
-                                     parse_order_subject)
+                                     Refund, SealedCredential, Seller, SlaClock, Ticket,
+                                     TicketStatus, Timer, VaultRef, parse_order_subject)
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
@@ -106,6 +106,8 @@ def ticket_item(ticket: Ticket) -> dict:
             "timers": json.dumps([{"kind": t.kind, "due_at": _iso(t.due_at), "version": t.version}
                                   for t in ticket.timers]),
             "sla": json.dumps([_clock_dict(c) for c in ticket.sla]),
+            "vault": json.dumps([[v.entry_id, v.kind, v.label] for v in ticket.vault]),
+            "credentials_shared": ticket.credentials_shared,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
             **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
@@ -138,7 +140,29 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
                      for t in json.loads(item.get("timers", "[]"))),
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
+        vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
+        credentials_shared=int(item.get("credentials_shared", 0)),
         timers_synced="GSI2PK" not in item)
+
+
+VAULT_RETENTION = timedelta(days=30)
+
+
+def vault_item(ticket_id: str, sealed: SealedCredential, recorded_at: datetime) -> dict:
+    """TTL as a backstop: closing the ticket deletes it first."""
+    return {"PK": ticket_key(ticket_id)["PK"], "SK": f"VAULT#{sealed.ref.entry_id}",
+            "type": "vault", "ciphertext": sealed.ciphertext, "kind": sealed.ref.kind,
+            "label": sealed.ref.label,
+            TTL_ATTRIBUTE: int((recorded_at + VAULT_RETENTION).timestamp())}
+
+
+def vault_key(ticket_id: str, entry_id: str) -> dict:
+    return {"PK": ticket_key(ticket_id)["PK"], "SK": f"VAULT#{entry_id}"}
+
+
+def sealed_from_item(item: dict) -> SealedCredential:
+    return SealedCredential(VaultRef(item["SK"].removeprefix("VAULT#"), item["kind"], item["label"]),
+                            item["ciphertext"])
 
 
 def message_item(ticket_id: str, message: Message) -> dict:
@@ -247,5 +271,10 @@ def seller_from_item(item: dict) -> Seller:
     return Seller(seller_id=item["seller_id"], policy=item.get("policy"))
 
 
-def api_key_item(key_hash: str, seller_id: str) -> dict:
-    return {**api_key_key(key_hash), "type": "api_key", "seller_id": seller_id}
+def seller_keys_pk(seller_id: str) -> str:
+    return f"SELLERKEYS#{seller_id}"
+
+
+def api_key_item(key_hash: str, seller_id: str, created_at: str) -> dict:
+    return {**api_key_key(key_hash), "type": "api_key", "seller_id": seller_id,
+            "GSI1PK": seller_keys_pk(seller_id), "GSI1SK": created_at}

@@ -9,7 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.adapters.memory import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       SlotTakenError)
-from chalicelib.domain.model import Order, Ticket
+from chalicelib.domain.model import Order, SealedCredential, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 from . import keys
@@ -57,6 +57,11 @@ class DynamoTicketStore:
                 ops.append(self._put(keys.ticket_item(write.ticket), VERSION_IS,
                                      {":expected": write.expected_version}))
             ops += [self._put(keys.message_item(write.ticket.id, m)) for m in write.new_messages]
+            ops += [self._put(keys.vault_item(write.ticket.id, s, change.recorded_at))
+                    for s in write.vault_puts()]
+            ops += [{"Delete": {"TableName": self._table,
+                                "Key": keys.to_attrs(keys.vault_key(write.ticket.id, e))}}
+                    for e in write.vault_deletes()]
         for write in change.orders:
             if write.expected_version is None:
                 ops.append(self._put(keys.order_item(write.order), MUST_BE_NEW))
@@ -135,6 +140,25 @@ class DynamoTicketStore:
         if len(found) > query.limit:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
         return TicketPage(items=items, next_cursor=cursor)
+
+    def load_vault(self, ticket_id: str) -> list[SealedCredential]:
+        items = self._query_all(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :v)", ConsistentRead=True,
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.ticket_key(ticket_id)["PK"],
+                                                     ":v": "VAULT#"}))
+        return [keys.sealed_from_item(i) for i in items]
+
+    def count_vault_items(self) -> int:
+        """For the privacy scan and operators: a full scan, never on a request path."""
+        count, params = 0, {"FilterExpression": "#t = :vault",
+                            "ExpressionAttributeNames": {"#t": "type"},
+                            "ExpressionAttributeValues": keys.to_attrs({":vault": "vault"})}
+        while True:
+            page = self._call("scan", TableName=self._table, **params)
+            count += len(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return count
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def load_order(self, marketplace: str, order_id: str) -> Order | None:
         found = self._call("get_item", TableName=self._table, ConsistentRead=True,

@@ -53,5 +53,20 @@ class DynamoTenants:
     def put_seller(self, seller: Seller, key_hashes: tuple[str, ...] = ()) -> None:
         self._client.put_item(TableName=self._table, Item=keys.to_attrs(keys.seller_item(seller)))
         for key_hash in key_hashes:
-            self._client.put_item(TableName=self._table,
-                                  Item=keys.to_attrs(keys.api_key_item(key_hash, seller.seller_id)))
+            self.add_api_key(seller.seller_id, key_hash, "seeded")
+
+    def add_api_key(self, seller_id: str, key_hash: str, created_at: str) -> None:
+        self._client.put_item(TableName=self._table, Item=keys.to_attrs(
+            keys.api_key_item(key_hash, seller_id, created_at)))
+
+    def api_key_hashes(self, seller_id: str) -> list[tuple[str, str]]:
+        """(hash, created_at) of the seller's keys, for listing and revoking."""
+        page = self._client.query(
+            TableName=self._table, IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.seller_keys_pk(seller_id)}))
+        items = [keys.from_attrs(i) for i in page.get("Items", [])]
+        return [(i["PK"].removeprefix("APIKEY#"), i["GSI1SK"]) for i in items]
+
+    def revoke_api_key(self, key_hash: str) -> None:
+        self._client.delete_item(TableName=self._table, Key=keys.to_attrs(keys.api_key_key(key_hash)))
+        self._cache.pop(keys.api_key_key(key_hash)["PK"], None)

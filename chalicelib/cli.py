@@ -1,0 +1,103 @@
+"""Operator commands: signing secrets (SSM) and seller API keys (stored hashed).
+
+    python -m chalicelib.cli secrets rotate <marketplace> [--keep 2]
+    python -m chalicelib.cli secrets list <marketplace>
+    python -m chalicelib.cli secrets retire <marketplace> --keep 1
+    python -m chalicelib.cli keys create <seller>
+    python -m chalicelib.cli keys list <seller>
+    python -m chalicelib.cli keys revoke <seller> <hash prefix>
+
+New secrets and keys are printed once and never stored in clear.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import secrets
+import sys
+from datetime import datetime, timezone
+
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.dynamo.tenants import DynamoTenants
+from chalicelib.adapters.ssm_secrets import SsmSecrets
+from chalicelib.services.status import hash_api_key
+from chalicelib.settings import Settings
+
+MIN_PREFIX = 8
+
+
+def new_signing_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_api_key() -> str:
+    return "tw_" + secrets.token_urlsafe(32)
+
+
+def secret_store(settings: Settings) -> SsmSecrets:
+    if not settings.secrets_path:
+        raise SystemExit("TICKETWARDEN_SECRETS_PATH is not set (e.g. /ticketwarden/prod/marketplaces)")
+    return SsmSecrets(client("ssm"), settings.secrets_path, cache_seconds=0)
+
+
+def secrets_command(args, settings: Settings) -> str:
+    store = secret_store(settings)
+    if args.action == "rotate":
+        store.add(args.marketplace, secret := new_signing_secret(), datetime.now(timezone.utc))
+        retired = store.retire(args.marketplace, keep=args.keep)
+        return (f"new signing secret for {args.marketplace} (shown once):\n{secret}\n"
+                f"active: {len(store.names(args.marketplace))}, retired: {len(retired)}")
+    if args.action == "retire":
+        retired = store.retire(args.marketplace, keep=args.keep)
+        return f"retired {len(retired)}; active: {len(store.names(args.marketplace))}"
+    return "\n".join(store.names(args.marketplace)) or "(no secrets)"
+
+
+def keys_command(args, settings: Settings) -> str:
+    tenants = DynamoTenants(client("dynamodb"), settings.table_name, cache_seconds=0)
+    if tenants.seller(args.seller) is None:
+        raise SystemExit(f"unknown seller '{args.seller}'")
+    if args.action == "create":
+        key = new_api_key()
+        tenants.add_api_key(args.seller, hash_api_key(key), datetime.now(timezone.utc).isoformat())
+        return f"new API key for {args.seller} (shown once; stored as a SHA-256 hash):\n{key}"
+    held = tenants.api_key_hashes(args.seller)
+    if args.action == "list":
+        return "\n".join(f"{h[:12]}…  created {created}" for h, created in held) or "(no keys)"
+    matches = [h for h, _ in held if h.startswith(args.prefix)]
+    if len(args.prefix) < MIN_PREFIX or len(matches) != 1:
+        raise SystemExit(f"give at least {MIN_PREFIX} characters of exactly one key hash "
+                         f"(matched {len(matches)})")
+    tenants.revoke_api_key(matches[0])
+    return f"revoked {matches[0][:12]}… (cached lookups expire within 60 s)"
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    groups = root.add_subparsers(dest="group", required=True)
+    sec = groups.add_parser("secrets").add_subparsers(dest="action", required=True)
+    for action, keep in (("rotate", 2), ("retire", 1)):
+        sub = sec.add_parser(action)
+        sub.add_argument("marketplace")
+        sub.add_argument("--keep", type=int, default=keep, help="secrets left active")
+    sec.add_parser("list").add_argument("marketplace")
+    key = groups.add_parser("keys").add_subparsers(dest="action", required=True)
+    key.add_parser("create").add_argument("seller")
+    key.add_parser("list").add_argument("seller")
+    revoke = key.add_parser("revoke")
+    revoke.add_argument("seller")
+    revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    run = secrets_command if args.group == "secrets" else keys_command
+    print(run(args, settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

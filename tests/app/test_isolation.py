@@ -1,0 +1,215 @@
+"""Cross-seller isolation on every /v1 route of the OpenAPI document, and 401 without a good key.
+
+Routes are read from `openapi_document()`, so a new /v1 route fails here until it has an
+isolation case in ISOLATION. Seller A (acme, crmjetty override: SLA clocks, credential
+vault, support hours) and seller B (globex, marketplace profile) share a customer id
+and a product id; B must never see A's data, and A's tickets are 404 for B, exactly as
+tickets that do not exist.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from chalicelib.api.openapi import openapi_document
+from chalicelib.api.wire_out import ErrorBody
+from chalicelib.domain.model import Seller
+from chalicelib.services.status import hash_api_key
+from evaluation.attack_report import record
+from tests import fakes
+from tests.builders import (T0, encode, iso, message_event, payment_event, signed_headers,
+                            thread_closed_event)
+from tests.fakes import ACME_KEY, GLOBEX_KEY
+
+DOCUMENT = openapi_document()
+V1_ROUTES = [(path, method.upper()) for path, operations in DOCUMENT["paths"].items()
+             if path.startswith("/v1/") for method in operations]
+SHARED = {"customer_id": "cust-shared", "product_id": "p1"}
+CREDENTIALS = "Hello, my ftp login is bob and password is s3cret. The checkout page is blank, how can I fix it?"
+BAD_AUTHORIZATIONS = {
+    "no header": None, "empty": "", "scheme only": "Bearer", "scheme and a space": "Bearer ",
+    "basic scheme": f"Basic {ACME_KEY}", "token scheme": f"Token {ACME_KEY}", "no scheme": ACME_KEY,
+    "key plus a byte": f"Bearer {ACME_KEY}x", "key less a byte": f"Bearer {ACME_KEY[:-1]}",
+    "two keys": f"Bearer {ACME_KEY}, Bearer {GLOBEX_KEY}", "unicode": "Bearer clé-ünïcødé",
+    "hash of the key": f"Bearer {hash_api_key(ACME_KEY)}",
+}
+
+
+@dataclass
+class World:
+    a_open: str
+    a_closed: str
+    b_ticket: str
+
+    @property
+    def a_tickets(self) -> set[str]:
+        return {self.a_open, self.a_closed}
+
+
+@pytest.fixture
+def services():
+    directory = fakes.tenants()
+    directory.add_seller(Seller("acme", policy="crmjetty"), (hash_api_key(ACME_KEY),))
+    return fakes.build(tenants=directory)
+
+
+def deliver(client, event: dict, marketplace: str = "cmsmart") -> dict:
+    body = encode(event)
+    response = client.http.post(f"/webhooks/{marketplace}", headers=signed_headers(body), body=body)
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def get(client, path: str, authorization: str | None) -> tuple[int, dict]:
+    headers = {} if authorization is None else {"authorization": authorization}
+    response = client.http.get(path, headers=headers)
+    return response.status_code, json.loads(response.body)
+
+
+def as_a(client, path):
+    return get(client, path, f"Bearer {ACME_KEY}")
+
+
+def as_b(client, path):
+    return get(client, path, f"Bearer {GLOBEX_KEY}")
+
+
+@pytest.fixture
+def world(client) -> World:
+    """A: payments, an open ticket with credentials and a closed one; B: one ticket."""
+    deliver(client, payment_event(seller_id="acme", order_id="order-a", purchase="subscription",
+                                  plan="business_care", covers_until=iso(T0 + timedelta(days=200)), **SHARED))
+    for customer in ("cust-shared", "cust-a"):  # CRJ-1: free support needs a recent purchase
+        deliver(client, payment_event(seller_id="acme", order_id=f"order-{customer}",
+                                      customer_id=customer, product_id="p1"))
+    a_open = deliver(client, message_event(thread_id="a-open", seller_id="acme", body=CREDENTIALS, **SHARED))
+    a_closed = deliver(client, message_event(thread_id="a-closed", seller_id="acme", customer_id="cust-a",
+                                             product_id="p1"))
+    closed = deliver(client, thread_closed_event(thread_id="a-closed"))
+    assert (a_open["ticket"]["status"], closed["ticket"]["status"]) == ("open", "closed")
+    b_ticket = deliver(client, message_event(thread_id="b-own", seller_id="globex",
+                                             at=T0 + timedelta(minutes=5), **SHARED))
+    return World(a_open["ticket"]["id"], a_closed["ticket"]["id"], b_ticket["ticket"]["id"])
+
+
+def listed(client, query: str, ask) -> set[str]:
+    status, body = ask(client, f"/v1/tickets?{query}")
+    assert status == 200, body
+    return {item["id"] for item in body["items"]}
+
+
+def assert_same_as_missing(client, path: str, ticket_id: str) -> None:
+    """B gets for A's ticket exactly what it gets for a ticket that does not exist."""
+    missing = "tkt_" + "0" * (len(ticket_id) - 4)
+    status, body = as_b(client, path.format(ticket_id=ticket_id))
+    missing_status, missing_body = as_b(client, path.format(ticket_id=missing))
+    assert (status, missing_status) == (404, 404), body
+    ErrorBody.model_validate(body)
+    assert json.dumps(body).replace(ticket_id, "ID") == json.dumps(missing_body).replace(missing, "ID")
+
+
+# One isolation case per /v1 route --------------------------------------------------------
+
+def tickets_list_case(client, world: World) -> None:
+    assert listed(client, "limit=200", as_a) == world.a_tickets  # the positive control
+    queries = ["", "limit=200", "status=open", "status=closed", "status=rejected",
+               f"customer_id={SHARED['customer_id']}", "customer_id=cust-a", f"product_id={SHARED['product_id']}",
+               "due_before=2100-01-01T00:00:00Z", "limit=1"]
+    for query in queries:
+        assert listed(client, query, as_b) <= {world.b_ticket}, query
+    status, page = as_a(client, "/v1/tickets?limit=1")
+    assert page["next_cursor"], "seller A needs a second page for the cursor case"
+    status, body = as_b(client, f"/v1/tickets?limit=1&cursor={quote(page['next_cursor'])}")
+    assert status == 400 or {item["id"] for item in body["items"]} <= {world.b_ticket}, body
+
+
+def ticket_detail_case(client, world: World) -> None:
+    assert as_a(client, f"/v1/tickets/{world.a_open}")[0] == 200
+    for ticket_id in world.a_tickets:
+        assert_same_as_missing(client, "/v1/tickets/{ticket_id}", ticket_id)
+
+
+def credentials_case(client, world: World) -> None:
+    status, body = as_a(client, f"/v1/tickets/{world.a_open}/credentials")
+    assert status == 200 and body["items"], body
+    for ticket_id in world.a_tickets:  # the closed one must not tell B that it exists
+        assert_same_as_missing(client, "/v1/tickets/{ticket_id}/credentials", ticket_id)
+
+
+def sla_case(client, world: World) -> None:
+    for window in ["", "?since=2026-01-01T00:00:00Z", "?since=2026-01-01T00:00:00Z&until=2027-01-01T00:00:00Z"]:
+        status, mine = as_a(client, f"/v1/sla{window}")
+        assert status == 200 and mine["tickets"] == 2 and "reply" in mine["clocks"], mine
+        status, theirs = as_b(client, f"/v1/sla{window}")
+        assert status == 200, theirs
+        assert theirs["tickets"] == 1 and sum(theirs["by_status"].values()) == 1, theirs
+        assert "reply" not in theirs["clocks"], "seller A's CRJ-5 clocks leaked into B's report"
+
+
+def support_hours_case(client, world: World) -> None:
+    status, mine = as_a(client, "/v1/support-hours")
+    assert status == 200 and mine["policy"].startswith("crmjetty@"), mine
+    for query in ["", "?marketplace=cmsmart", "?marketplace=prestashop", "?marketplace=crmjetty"]:
+        status, theirs = as_b(client, f"/v1/support-hours{query}")
+        assert status in {200, 400, 404}, theirs
+        assert status != 200 or not theirs["policy"].startswith("crmjetty@"), "A's profile served to B"
+
+
+def entitlements_case(client, world: World) -> None:
+    status, mine = as_a(client, f"/v1/entitlements?{urlencode(SHARED)}")
+    assert status == 200 and mine["covered"] and mine["items"], mine
+    for query in [{"customer_id": SHARED["customer_id"]}, SHARED]:
+        status, theirs = as_b(client, f"/v1/entitlements?{urlencode(query)}")
+        assert status == 200, theirs
+        assert theirs["covered"] is False and theirs["items"] == [] and theirs["until"] is None, theirs
+
+
+ISOLATION = {
+    "/v1/tickets": tickets_list_case,
+    "/v1/tickets/{ticket_id}": ticket_detail_case,
+    "/v1/tickets/{ticket_id}/credentials": credentials_case,
+    "/v1/sla": sla_case,
+    "/v1/support-hours": support_hours_case,
+    "/v1/entitlements": entitlements_case,
+}
+
+
+def test_every_v1_route_in_the_openapi_document_has_an_isolation_case():
+    assert V1_ROUTES, "the document lists no /v1 route"
+    missing = sorted({path for path, _ in V1_ROUTES} - set(ISOLATION))
+    assert missing == [], f"add an isolation case for {missing} to ISOLATION"
+
+
+@pytest.mark.parametrize(("path", "method"), V1_ROUTES, ids=[f"{m} {p}" for p, m in V1_ROUTES])
+def test_another_seller_never_sees_the_data_behind(client, world, path, method):
+    if path not in ISOLATION:
+        pytest.fail(f"{method} {path} has no isolation case")
+    ISOLATION[path](client, world)
+    record("isolation", {f"{method} {path}": "isolated"})
+
+
+# Authentication on every /v1 route ------------------------------------------------------
+
+def concrete(path: str, operation: dict, world: World) -> str:
+    """The route filled in so that it answers 200 with a good key (KeyError for a new parameter)."""
+    filled = path.format(ticket_id=world.a_open)
+    required = {p["name"]: SHARED[p["name"]] for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")}
+    return f"{filled}?{urlencode(required)}" if required else filled
+
+
+@pytest.mark.parametrize(("path", "method"), V1_ROUTES, ids=[f"{m} {p}" for p, m in V1_ROUTES])
+def test_a_missing_or_bad_key_is_a_401_with_the_error_shape_on(client, world, path, method):
+    assert method == "GET", f"{method} {path}: teach this test the new method"
+    url = concrete(path, DOCUMENT["paths"][path][method.lower()], world)
+    assert as_a(client, url)[0] == 200, "the good key must work, or the 401s below prove nothing"
+    for name, authorization in BAD_AUTHORIZATIONS.items():
+        for attempt in (url, url.split("?")[0]):  # the key is checked before the query
+            status, body = get(client, attempt, authorization)
+            assert status == 401, (name, attempt, body)
+            assert ErrorBody.model_validate(body).error.code == "unauthorized", (name, body)
+    record("isolation", {f"{method} {path} bad keys": len(BAD_AUTHORIZATIONS) * 2})
