@@ -6,6 +6,7 @@ connection resets; otherwise this is exactly what `chalice local --no-autoreload
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -28,6 +29,21 @@ class BurstTolerantServer(local.ThreadedHTTPServer):
     request_queue_size = 256
 
 
+class RequestHandler(local.ChaliceRequestHandler):
+    """Methods API Gateway would refuse get the contract's error shape, not http.server's 501."""
+
+    def _method_not_allowed(self) -> None:
+        body = json.dumps({"error": {"code": "method_not_allowed", "details": [],
+                                     "message": f"method {self.command} is not allowed"}}).encode()
+        self.send_response(405)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_TRACE = do_CONNECT = _method_not_allowed
+
+
 def serve(host: str, port: int, stage: str) -> None:
     factory = CLIFactory(str(ROOT), debug=False, environ=os.environ)
     config = factory.create_config_obj(chalice_stage_name=stage)  # applies the stage's env vars
@@ -35,7 +51,8 @@ def serve(host: str, port: int, stage: str) -> None:
     validate_routes(app.routes)
     local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
     app.__class__ = local.CustomLocalChalice
-    server = local.LocalDevServer(app, config, host, port, server_cls=BurstTolerantServer)
+    server = local.LocalDevServer(app, config, host, port, server_cls=BurstTolerantServer,
+                                  handler_cls=RequestHandler)
     wiring = services()
     pump, stop = start_pump(wiring, parse_timer_input, wiring.settings.schedule_group)
     local_routes.use_pump(pump)

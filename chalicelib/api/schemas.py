@@ -1,15 +1,31 @@
 """Pydantic models of the wire contract (CONTRACT.md), converted once to domain types."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter,
+                      field_validator)
 
 from chalicelib.domain import events, model
 
 Id = Annotated[str, Field(min_length=1, max_length=256)]
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2999, 12, 31, tzinfo=timezone.utc)
+
+
+def _supported_instant(value: datetime) -> datetime:
+    """RFC 3339 allows year 1 to 9999; deadlines computed from such instants would overflow."""
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("must be between 1970-01-01 and 2999-12-31")
+    return utc
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_supported_instant)]
 MAX_MESSAGE_BODY = 64 * 1024
 
 
@@ -36,7 +52,7 @@ class MessageData(_Wire):
     customer_id: Id
     author: Literal["customer", "seller", "marketplace"]
     body: str
-    sent_at: AwareDatetime
+    sent_at: Instant
     automated: bool = False
     assignee: Annotated[str | None, Field(max_length=256)] = None
     subject: Annotated[str | None, Field(max_length=1000)] = None
@@ -57,7 +73,7 @@ class MessageData(_Wire):
 
 class ThreadClosedData(_Wire):
     thread_id: Id
-    closed_at: AwareDatetime
+    closed_at: Instant
     closed_by: Literal["seller", "customer", "marketplace"] | None = None
 
 
@@ -70,10 +86,10 @@ class PaymentData(_Wire):
     status: Literal["pending", "succeeded", "failed", "reversed"]
     amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
     currency: Annotated[str, Field(min_length=3, max_length=3)]
-    occurred_at: AwareDatetime
+    occurred_at: Instant
     purchase: Literal["one_time", "subscription"] | None = None
     plan: Annotated[str | None, Field(max_length=64)] = None
-    covers_until: AwareDatetime | None = None
+    covers_until: Instant | None = None
     shop_url: Annotated[str | None, Field(max_length=2048)] = None
     compatible_versions: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] = []
 
@@ -83,19 +99,19 @@ class RefundRequestedData(_Wire):
     order_id: Id
     customer_id: Id
     reason: Literal["not_downloaded", "not_working", "duplicate_payment", "unresolvable", "other"]
-    requested_at: AwareDatetime
+    requested_at: Instant
     product_downloaded: bool | None = None
 
 
 class RefundCompletedData(_Wire):
     refund_id: Id
     order_id: Id
-    completed_at: AwareDatetime
+    completed_at: Instant
     amount: Annotated[Decimal | None, Field(ge=0, max_digits=18, decimal_places=6)] = None
 
 
 class _Envelope(_Wire):
-    timestamp: AwareDatetime
+    timestamp: Instant
 
 
 class MessageCreatedEvent(_Envelope):
@@ -134,7 +150,6 @@ EVENT_TYPES = ("message.created", "thread.closed", "payment.updated",
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    from datetime import timezone
     return value.astimezone(timezone.utc) if value else None
 
 
