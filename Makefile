@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test eval bench package install clean
+.PHONY: run test eval bench soak package install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(STAMP)
 ## make eval: accuracy tables of the text analysis -> EVALUATION.md (not part of make test)
 eval: $(STAMP)
 	$(PY) -m evaluation
+
+## make bench: calls per event, CPU, cold start, zip size, cost model, simulator -> BENCHMARKS.md
+bench: $(STAMP)
+	$(PY) -m bench
+
+## make soak: >= 10,000 deliveries with duplicates, reordering and injected faults -> soak/RESULTS.md
+soak: $(STAMP)
+	$(PY) -m soak
 
 ## make package [STAGE=prod]: build/package/sam.json + deployment.zip, linted with cfn-lint
 package: $(STAMP)
