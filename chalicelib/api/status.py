@@ -32,8 +32,7 @@ def openapi() -> dict:
 @bp.route("/v1/tickets", methods=["GET"])
 @guarded
 def list_tickets() -> dict:
-    status_service = services().status
-    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    status_service, seller = _authenticated()
     params = bp.current_request.query_params or {}
     return status_service.tickets(ticket_query(seller.seller_id, params))
 
@@ -41,24 +40,21 @@ def list_tickets() -> dict:
 @bp.route("/v1/tickets/{ticket_id}", methods=["GET"])
 @guarded
 def get_ticket(ticket_id: str) -> dict:
-    status_service = services().status
-    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    status_service, seller = _authenticated()
     return status_service.ticket(seller, ticket_id)
 
 
 @bp.route("/v1/tickets/{ticket_id}/credentials", methods=["GET"])
 @guarded
 def get_credentials(ticket_id: str) -> dict:
-    status_service = services().status
-    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    status_service, seller = _authenticated()
     return status_service.credentials(seller, ticket_id)
 
 
 @bp.route("/v1/sla", methods=["GET"])
 @guarded
 def sla_report() -> dict:
-    status_service = services().status
-    seller = status_service.seller_for(bp.current_request.headers.get("authorization"))
+    status_service, seller = _authenticated()
     params = bp.current_request.query_params or {}
     since, until = _instant(params, "since"), _instant(params, "until")
     if since and until and until <= since:
@@ -70,7 +66,7 @@ def sla_report() -> dict:
 @guarded
 def support_hours() -> dict:
     wiring = services()
-    seller = wiring.status.seller_for(bp.current_request.headers.get("authorization"))
+    _, seller = _authenticated()
     marketplace = (bp.current_request.query_params or {}).get("marketplace")
     return wiring.status.support_hours(seller, marketplace, wiring.clock.now())
 
@@ -79,13 +75,19 @@ def support_hours() -> dict:
 @guarded
 def entitlements() -> dict:
     wiring = services()
-    seller = wiring.status.seller_for(bp.current_request.headers.get("authorization"))
+    _, seller = _authenticated()
     params = bp.current_request.query_params or {}
     customer_id = params.get("customer_id")
     if not customer_id:
         raise InvalidInputError("bad query", [("customer_id", "required")])
     return wiring.status.entitlements(seller, customer_id, params.get("product_id"),
                                       wiring.clock.now())
+
+
+def _authenticated():
+    """The status service and the seller its API key names (401 otherwise)."""
+    status_service = services().status
+    return status_service, status_service.seller_for(bp.current_request.headers.get("authorization"))
 
 
 def _instant(params: dict, name: str) -> datetime | None:

@@ -51,24 +51,22 @@ class DynamoTicketStore:
         ops = [self._put(record, MUST_BE_NEW)]
         ops += [self._slot_op(slot) for slot in change.slots]
         for write in change.tickets:
-            if write.expected_version is None:
-                ops.append(self._put(keys.ticket_item(write.ticket), MUST_BE_NEW))
-            else:
-                ops.append(self._put(keys.ticket_item(write.ticket), VERSION_IS,
-                                     {":expected": write.expected_version}))
+            ops.append(self._versioned_put(keys.ticket_item(write.ticket), write.expected_version))
             ops += [self._put(keys.message_item(write.ticket.id, m)) for m in write.new_messages]
             ops += [self._put(keys.vault_item(write.ticket.id, s, change.recorded_at))
                     for s in write.vault_puts()]
             ops += [{"Delete": {"TableName": self._table,
                                 "Key": keys.to_attrs(keys.vault_key(write.ticket.id, e))}}
                     for e in write.vault_deletes()]
-        for write in change.orders:
-            if write.expected_version is None:
-                ops.append(self._put(keys.order_item(write.order), MUST_BE_NEW))
-            else:
-                ops.append(self._put(keys.order_item(write.order), VERSION_IS,
-                                     {":expected": write.expected_version}))
+        ops += [self._versioned_put(keys.order_item(w.order), w.expected_version)
+                for w in change.orders]
         return ops
+
+    def _versioned_put(self, item: dict, expected_version: int | None) -> dict:
+        """Optimistic concurrency: create if new, else only over the version we read."""
+        if expected_version is None:
+            return self._put(item, MUST_BE_NEW)
+        return self._put(item, VERSION_IS, {":expected": expected_version})
 
     def _put(self, item: dict, condition: str | None = None, values: dict | None = None) -> dict:
         put = {"TableName": self._table, "Item": keys.to_attrs(item)}
