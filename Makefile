@@ -19,7 +19,7 @@ run: $(STAMP)
 
 ## make test: the whole suite (unit, service, adapters on moto, app, e2e over HTTP)
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## make eval: accuracy tables of the text analysis -> EVALUATION.md (not part of make test)
 eval: $(STAMP)

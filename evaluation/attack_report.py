@@ -43,15 +43,27 @@ def record(section: str, figures: dict) -> None:
         temporary.replace(FIGURES)
 
 
+def totals(figures: dict) -> dict[str, int]:
+    """Cases run, 5xx answers and accepted forgeries, summed over every recorded test."""
+    tests = [values for section in figures.values() for values in section.values()
+             if isinstance(values, dict)]
+    return {"cases": sum(t.get("cases", t.get("examples", 0)) for t in tests),
+            "server_errors": sum(t.get("server_errors", 0) for t in tests),
+            "accepted_forgeries": sum(t.get("accepted_forgeries", 0) for t in tests)}
+
+
 def main() -> int:
     figures = load()
     if not figures:
         print(f"no figures yet: run the attack tests first ({FIGURES})", file=sys.stderr)
         return 1
-    for section, values in sorted(figures.items()):
+    for section, tests in sorted(figures.items()):
         print(f"## {section}")
-        for name, value in sorted(values.items()):
-            print(f"- {name}: {json.dumps(value, sort_keys=True)}")
+        for name, values in sorted(tests.items()):
+            summary = {k: v for k, v in values.items() if not isinstance(v, dict)} \
+                if isinstance(values, dict) else values
+            print(f"- {name}: {json.dumps(summary, sort_keys=True)}")
+    print(f"## total: {json.dumps(totals(figures), sort_keys=True)}")
     return 0
 
 

@@ -117,7 +117,7 @@ def test_signed_random_json_is_processed_or_a_400_never_a_500(client, tally, val
 
 @FUZZ
 @given(body=st.binary(max_size=2048))
-def test_signed_random_bytes_are_a_4xx_with_the_error_shape(client, tally, body):
+def test_signed_random_bytes_are_a_400_with_the_error_shape(client, tally, body):
     headers = hmac_headers(body, webhook_id=next_id("wh_bytes"))
     status, payload = post(client, body, headers, tally)
     assert status == 400, payload
