@@ -28,11 +28,13 @@ class TicketWrite:
     previous_timers: tuple[str, ...] = ()  # kinds scheduled before: those no longer wanted go
     sealed: tuple[SealedCredential, ...] = ()  # vault items to write (if the ticket keeps them)
     previous_vault: tuple[str, ...] = ()  # vault entries stored before: those dropped are deleted
+    previous_synced: bool = True  # False: what is scheduled may differ from previous_timers
 
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
         return cls(new, old.version, messages, tuple(t.kind for t in old.timers),
-                   previous_vault=tuple(v.entry_id for v in old.vault))
+                   previous_vault=tuple(v.entry_id for v in old.vault),
+                   previous_synced=old.timers_synced)
 
     def vault_puts(self) -> tuple[SealedCredential, ...]:
         kept = {v.entry_id for v in self.ticket.vault}
@@ -50,12 +52,13 @@ class OrderWrite:
     order: Order
     expected_version: int | None
     previous_timers: tuple[str, ...] = ()
+    previous_synced: bool = True  # False: what is scheduled may differ from previous_timers
 
     @classmethod
     def replacing(cls, old: Order | None, new: Order) -> OrderWrite:
         if old is None:
             return cls(new, None)
-        return cls(new, old.version, tuple(t.kind for t in old.timers))
+        return cls(new, old.version, tuple(t.kind for t in old.timers), old.timers_synced)
 
 
 @dataclass(frozen=True)

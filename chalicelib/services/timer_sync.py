@@ -20,14 +20,23 @@ class TimerSync:
     scheduler: TimerScheduler
 
     def after_commit(self, change: Change) -> None:
-        for write in change.tickets:
-            if not write.ticket.timers_synced:
-                self.sync(write.ticket.id, write.ticket.timers, write.ticket.version,
-                          write.previous_timers)
-        for write in change.orders:
-            if not write.order.timers_synced:
-                self.sync(write.order.subject_id, write.order.timers, write.order.version,
-                          write.previous_timers)
+        subjects = [(w.ticket.id, w.ticket, w) for w in change.tickets]
+        subjects += [(w.order.subject_id, w.order, w) for w in change.orders]
+        for subject_id, state, write in subjects:
+            if state.timers_synced:
+                continue
+            previous = self._previous(subject_id, write)
+            if previous is not None:
+                self.sync(subject_id, state.timers, state.version, previous)
+
+    def _previous(self, subject_id: str, write) -> set[str] | None:
+        """Kinds that may be scheduled now: if the last sync did not happen, ask the Scheduler."""
+        if write.previous_synced:
+            return set(write.previous_timers)
+        try:
+            return set(write.previous_timers) | {r.kind for r in self.scheduler.pending(subject_id)}
+        except DependencyError:
+            return None  # the cue stays; the reconciler repairs it
 
     def sync(self, subject_id: str, timers: tuple[Timer, ...], version: int,
              previous_kinds: Iterable[str]) -> bool:

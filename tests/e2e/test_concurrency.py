@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.builders import T0, message_event
+from tests.builders import message_event
 
 from .helpers import read, send
+from .test_clock import clock_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 DELIVERIES = 24
@@ -37,9 +38,9 @@ def open_issue_at_the_end_of(ticket: dict, by_id: dict) -> dict:
 
 
 def test_cms_4_simultaneous_first_messages_leave_exactly_the_oldest_open(local_stack):
-    customer = f"cust-{uuid.uuid4().hex[:8]}"
+    customer, now = f"cust-{uuid.uuid4().hex[:8]}", clock_now(local_stack)  # the shared test clock may be ahead
     events = [message_event(thread_id=f"{customer}-t{n}", seller_id="acme-modules",
-                            customer_id=customer, at=T0 + timedelta(seconds=n))
+                            customer_id=customer, at=now + timedelta(seconds=n))
               for n in range(DELIVERIES)]
     random.Random(7).shuffle(events)
     with ThreadPoolExecutor(max_workers=DELIVERIES) as pool:

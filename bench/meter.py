@@ -1,0 +1,109 @@
+"""Counts AWS calls with botocore event hooks, and prices DynamoDB requests in capacity units.
+
+`before-call` counts each API call once (retries are not new calls; a TransactWriteItems is one
+round trip). `before-parameter-build` sees the request as the code wrote it, to size items;
+`after-call` sees what came back, to size reads. Sizes follow DynamoDB's item-size rules
+(attribute names + values; numbers ~ digits/2 + 1; 3 bytes per list/map + 1 per element).
+Write units: ceil(KB) per item, doubled inside a transaction, the larger of old and new item;
+index writes apart (not doubled). Read units: ceil(4 KB) per request over all items returned
+(min 1), halved when eventually consistent (GSI queries).
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+
+def attr_size(value: dict) -> int:
+    (kind, inner), = value.items()
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return len(inner.strip("-").replace(".", "").lstrip("0")) // 2 + 1
+    if kind == "B":
+        return len(inner)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "BS"):
+        return sum(len(v.encode() if isinstance(v, str) else v) for v in inner)
+    if kind == "NS":
+        return sum(len(v) // 2 + 1 for v in inner)
+    if kind == "L":
+        return 3 + sum(1 + attr_size(v) for v in inner)
+    return 3 + sum(1 + len(k.encode()) + attr_size(v) for k, v in inner.items())  # M
+
+
+def item_size(item: dict) -> int:
+    return sum(len(name.encode()) + attr_size(value) for name, value in item.items())
+
+
+def _key(item: dict) -> tuple:
+    return (item["PK"]["S"], item["SK"]["S"])
+
+
+class CallMeter:
+    """Per-delivery tallies: `reset()`, deliver, then read `calls`, `wru`, `rru`."""
+
+    def __init__(self) -> None:
+        self.on = True
+        self.calls: Counter = Counter()
+        self.wru = self.rru = self.gsi_wru = 0.0
+        self.sizes: dict[tuple, tuple] = {}   # shadow of item sizes, for deletes and updates
+        self.written: Counter = Counter()   # bytes written by item type
+        self.by_item: Counter = Counter()   # write units by item type
+
+    def attach(self, client) -> None:
+        client.meta.events.register("before-call.*.*", self._count)
+        client.meta.events.register("before-parameter-build.dynamodb.*", self._writes)
+        client.meta.events.register("after-call.dynamodb.*", self._reads)
+
+    def reset(self) -> None:
+        self.calls, self.wru, self.rru, self.gsi_wru = Counter(), 0.0, 0.0, 0.0
+        self.written, self.by_item = Counter(), Counter()
+
+    def _count(self, model, context=None, **_) -> None:
+        if self.on:
+            self.calls[(model.service_model.endpoint_prefix, model.name)] += 1
+
+    def _writes(self, params, model, context=None, **_) -> None:
+        if context is not None:
+            context["bench_consistent"] = bool(params.get("ConsistentRead"))
+        if not self.on:
+            return
+        if model.name == "TransactWriteItems":
+            for op in params["TransactItems"]:
+                (kind, body), = op.items()
+                self._write(body, kind, factor=2)
+        elif model.name in ("PutItem", "UpdateItem", "DeleteItem"):
+            self._write(params, model.name.removesuffix("Item"), factor=1)
+
+    def _write(self, body: dict, kind: str, factor: int) -> None:
+        """Base-table units (doubled in a transaction) and index units (GSI1 projects ALL: 1 per
+        KB of the item; GSI2 is KEYS_ONLY: 1 when the marker is added or removed)."""
+        key = _key(body.get("Item") or body["Key"])
+        label = key[1].split("#")[0] or key[0].split("#")[0]
+        old = self.sizes.get(key, (1, False, False))
+        if kind == "Put":
+            size = item_size(body["Item"])
+            new = (size, "GSI1PK" in body["Item"], "GSI2PK" in body["Item"])
+            self.written[label] += size
+            base = math.ceil(max(size, old[0] if key in self.sizes else 0) / 1024)
+        else:  # Delete, or the store's one UpdateItem: REMOVE the GSI2 marker
+            new = None if kind == "Delete" else (old[0], old[1], False)
+            base, label = math.ceil(old[0] / 1024), label if kind == "Delete" else f"{label} (marker update)"
+        gsi = (math.ceil((new or old)[0] / 1024) if (new or old)[1] else 0) + int(old[2] != bool(new and new[2]))
+        if new is None:
+            self.sizes.pop(key, None)
+        else:
+            self.sizes[key] = new
+        self.wru += factor * max(1, base)
+        self.gsi_wru += gsi
+        self.by_item[label] += factor * max(1, base)
+        self.by_item["index writes (GSI1, GSI2)"] += gsi
+
+    def _reads(self, parsed, model, context=None, **_) -> None:
+        if not self.on or model.name not in ("Query", "GetItem", "Scan"):
+            return
+        items = parsed.get("Items") or ([parsed["Item"]] if parsed.get("Item") else [])
+        units = max(1, math.ceil(sum(item_size(i) for i in items) / 4096))
+        self.rru += units if (context or {}).get("bench_consistent") else units / 2

@@ -1,0 +1,102 @@
+"""The services as the bench drives them: in-memory fakes, or DynamoDB + Scheduler + KMS on
+moto in-process, always through `bootstrap.build`; and one way to deliver an event."""
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib import bootstrap
+from chalicelib.adapters.kms_vault import FakeVault
+from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
+from chalicelib.adapters.memory_timers import InMemoryTimers
+from chalicelib.api import schemas
+from chalicelib.api.webhooks import parse_event
+from chalicelib.domain.model import Marketplace
+from chalicelib.services.clock import FixedClock
+from chalicelib.settings import Settings
+from tests.builders import SECRET
+
+from . import aws_test_env
+from .meter import CallMeter
+from .workload import PROFILES
+
+TABLE, GROUP, KEY = "ticketwarden-bench", "ticketwarden", "alias/ticketwarden-bench-vault"
+TARGET = "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-dev-timer"
+ROLE = "arn:aws:iam::123456789012:role/ticketwarden-dev-scheduler"
+
+
+def marketplaces() -> list[Marketplace]:
+    return [Marketplace(name=name, policy=profile, secrets=(SECRET,)) for name, profile in PROFILES.items()]
+
+
+def memory_services(now: datetime, scheduler=None) -> bootstrap.Services:
+    tenants = InMemoryTenants()
+    for marketplace in marketplaces():
+        tenants.add_marketplace(marketplace)
+    return bootstrap.build(settings=Settings(), store=InMemoryTicketStore(), tenants=tenants,
+                           scheduler=scheduler or InMemoryTimers(), clock=FixedClock(now),
+                           vault=FakeVault())
+
+
+@dataclass
+class MotoStack:
+    services: bootstrap.Services
+    meter: CallMeter
+    dynamodb: object
+    scheduler: object
+
+
+@contextlib.contextmanager
+def moto_stack(now: datetime):
+    """DynamoDB (the tested local-mode transaction patch: moto's own copies the whole table per
+    item), EventBridge Scheduler and KMS on moto; tenants in the table, read through the cache."""
+    aws_test_env()
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.adapters.dynamo.schema import create_table
+    from chalicelib.adapters.dynamo.store import DynamoTicketStore
+    from chalicelib.adapters.dynamo.tenants import DynamoTenants
+    from chalicelib.adapters.kms_vault import KmsVault, ensure_key
+    from chalicelib.adapters.scheduler import EventBridgeTimers, ensure_group
+    from chalicelib.local import moto_dynamodb
+
+    moto_dynamodb.install()
+    try:
+        with mock_aws():
+            dynamodb, kms, scheduler = (boto3.client(s, region_name="eu-west-1")
+                                        for s in ("dynamodb", "kms", "scheduler"))
+            create_table(dynamodb, TABLE)
+            ensure_key(kms, KEY)
+            ensure_group(scheduler, GROUP)
+            tenants = DynamoTenants(dynamodb, TABLE)
+            for marketplace in marketplaces():
+                tenants.put_marketplace(marketplace)
+            timers = EventBridgeTimers(scheduler, group=GROUP, target_arn=TARGET, role_arn=ROLE)
+            services = bootstrap.build(settings=Settings(), store=DynamoTicketStore(dynamodb, TABLE),
+                                       tenants=tenants, scheduler=timers, clock=FixedClock(now),
+                                       vault=KmsVault(kms, KEY))
+            meter = CallMeter()
+            for client in (dynamodb, kms, scheduler):
+                meter.attach(client)
+            yield MotoStack(services, meter, dynamodb, scheduler)
+    finally:
+        moto_dynamodb.uninstall()
+
+
+def warm_tenants(services: bootstrap.Services, sellers) -> None:
+    """Fill the tenant cache (60 s TTL per container) so counts show the steady state."""
+    for name in PROFILES:
+        services.ingest.marketplace(name)
+    for seller_id in sellers:
+        services.tenants.seller(seller_id)
+
+
+def deliver(services: bootstrap.Services, marketplace: str, event: dict, webhook_id: str):
+    """What the webhook route does after the signature check: JSON + pydantic, then the service."""
+    body = json.dumps(event).encode()
+    wire = parse_event(body)
+    return services.ingest.process(services.ingest.marketplace(marketplace), webhook_id, body,
+                                   wire.type, schemas.to_domain(wire, marketplace))
