@@ -11,12 +11,13 @@ import logging
 from chalicelib.text.credentials import redact
 
 FORBIDDEN_EXTRAS = ("body", "text", "secret", "password", "value", "ciphertext", "plaintext")
+STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 _configured: list[logging.Handler] = []
 
 
 class ScrubSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        for name in list(vars(record)):
+        for name in set(vars(record)) - STANDARD_ATTRIBUTES:
             if any(word in name.lower() for word in FORBIDDEN_EXTRAS):
                 setattr(record, name, "[dropped]")
         message = record.getMessage()
