@@ -7,8 +7,10 @@ from moto import mock_aws
 from chalicelib.adapters.dynamo.schema import create_table
 from chalicelib.adapters.dynamo.store import DynamoTicketStore
 from chalicelib.adapters.memory import InMemoryTicketStore
+from chalicelib.adapters.scheduler import ensure_group
 
 TABLE = "ticketwarden-test"
+GROUP = "ticketwarden"
 
 
 @pytest.fixture
@@ -25,3 +27,12 @@ def store(request):
     if request.param == "memory":
         return InMemoryTicketStore()
     return DynamoTicketStore(request.getfixturevalue("dynamodb"), TABLE)
+
+
+@pytest.fixture
+def scheduler(aws_env):
+    """A fresh moto account per test, with the schedule group local mode creates."""
+    with mock_aws():
+        client = boto3.client("scheduler", region_name="eu-west-1")
+        ensure_group(client, GROUP)
+        yield client

@@ -4,26 +4,16 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from chalicelib.adapters.scheduler import EventBridgeTimers, ensure_group
+from chalicelib.adapters.scheduler import EventBridgeTimers
 from chalicelib.services.ports import TimerRequest
 from chalicelib.local.pump import TimerPump
 from chalicelib.services.clock import FixedClock
 from tests.builders import T0
 
-GROUP = "ticketwarden"
+from tests.adapters.conftest import GROUP
 TICKET = "tkt_0123456789abcdef01234567"
-
-
-@pytest.fixture
-def scheduler(aws_env):
-    with mock_aws():
-        client = boto3.client("scheduler", region_name="eu-west-1")
-        ensure_group(client, GROUP)
-        yield client
 
 
 @pytest.fixture

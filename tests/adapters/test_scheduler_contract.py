@@ -5,11 +5,9 @@ import json
 import re
 from datetime import timedelta
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
 from chalicelib.adapters.memory_timers import InMemoryTimers
 from chalicelib.adapters.scheduler import EventBridgeTimers, ensure_group
@@ -17,20 +15,11 @@ from chalicelib.services.ports import TimerRequest
 from chalicelib.domain.errors import DependencyError
 from tests.builders import T0
 
-GROUP = "ticketwarden"
+from tests.adapters.conftest import GROUP
 TARGET = "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-dev-timer"
 ROLE = "arn:aws:iam::123456789012:role/scheduler"
 TICKET = "tkt_0123456789abcdef01234567"
 LONG_SUBJECT = "order:" + "very-long-marketplace-name" * 8 + ":ÄÖ/#42"
-
-
-@pytest.fixture
-def scheduler(aws_env):
-    """A fresh moto account per test, with the group local mode would create."""
-    with mock_aws():
-        client = boto3.client("scheduler", region_name="eu-west-1")
-        ensure_group(client, GROUP)
-        yield client
 
 
 @pytest.fixture

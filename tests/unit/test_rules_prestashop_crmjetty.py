@@ -155,7 +155,3 @@ def test_crj_11_every_decision_records_the_profile_version():
     fired = decisions(context(profile=CRJ, msg=msg, text=facts(lexicons=["how_do_i"])), CRJ)
     assert fired and {d.policy for d in fired} == {built_in_profiles()[CRJ].ref}
     assert built_in_profiles()[CRJ].rule_of_type("versioned_policy").id == "CRJ-11"
-
-
-def test_ticket_builder_is_open():
-    assert ticket().is_open
