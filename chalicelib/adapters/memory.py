@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
-from chalicelib.domain.model import (Marketplace, Order, SealedCredential, Seller, Ticket,
+from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller, Ticket,
                                      parse_order_subject)
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
@@ -40,10 +40,14 @@ class InMemoryTicketStore:
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
         self.orders: dict[tuple[str, str], Order] = {}
         self.vault: dict[tuple[str, str], SealedCredential] = {}
+        self.early_closes: dict[str, EarlyClose] = {}
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
+        return self.load_thread(ticket_id)[0]
+
+    def load_thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None]:
         with self._lock:
-            return self.tickets.get(ticket_id)
+            return self.tickets.get(ticket_id), self.early_closes.get(ticket_id)
 
     def commit(self, change: Change) -> None:
         with self._lock:
@@ -60,14 +64,20 @@ class InMemoryTicketStore:
             if (held[0] if held else None) != slot.expected:
                 raise SlotTakenError(*held) if held else ConcurrencyError("open slot was released")
         for write in change.tickets:
-            current = self.tickets.get(write.ticket.id)
-            current_version = current.version if current else None
-            if current_version != write.expected_version:
+            if self._head_version(write.ticket.id) != write.expected_version:
                 raise ConcurrencyError(f"ticket {write.ticket.id} moved on")
+        for early in change.early_closes:
+            if self._head_version(early.ticket_id) is not None:
+                raise ConcurrencyError(f"ticket {early.ticket_id} moved on")
         for write in change.orders:
             current = self.orders.get((write.order.marketplace, write.order.order_id))
             if (current.version if current else None) != write.expected_version:
                 raise ConcurrencyError(f"order {write.order.order_id} moved on")
+
+    def _head_version(self, ticket_id: str) -> int | None:
+        """The ticket and an early close share one place, as in the table."""
+        head = self.tickets.get(ticket_id) or self.early_closes.get(ticket_id)
+        return head.version if head else None
 
     def _apply(self, change: Change) -> None:
         delivery = change.delivery
@@ -77,8 +87,11 @@ class InMemoryTicketStore:
                 self.slots.pop(_slot_key(slot), None)
             else:
                 self.slots[_slot_key(slot)] = (slot.ticket_id, slot.opened_key)
+        for early in change.early_closes:
+            self.early_closes[early.ticket_id] = early
         for write in change.tickets:
             self.tickets[write.ticket.id] = write.ticket
+            self.early_closes.pop(write.ticket.id, None)
             for sealed in write.vault_puts():
                 self.vault[(write.ticket.id, sealed.ref.entry_id)] = sealed
             for entry_id in write.vault_deletes():

@@ -142,6 +142,24 @@ class Ticket:
     def has_message(self, message_id: str) -> bool:
         return any(m.message_id == message_id for m in self.messages)
 
+    @property
+    def heard_customer(self) -> bool:
+        return any(m.author is Author.CUSTOMER for m in self.messages)
+
+
+@dataclass(frozen=True)
+class EarlyClose:
+    """A thread.closed that overtook its thread's first message: the ticket will open closed.
+
+    Kept where the ticket will be (at version 0), so the first message and the close cannot
+    both miss each other: whichever commits second finds the other's write.
+    """
+
+    ticket_id: str
+    closed_at: datetime
+    closed_by: str | None = None
+    version: int = 0
+
 
 @dataclass(frozen=True)
 class Payment:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from chalicelib.domain.model import Author, ClockState, Message, SlaClock, Ticket, Timer
+from chalicelib.domain.decisions import Decision
+from chalicelib.domain.model import (Author, ClockState, Message, SlaClock, Ticket, TicketStatus,
+                                     Timer)
 
 from .profile import Profile, Rule
 
@@ -25,11 +27,66 @@ def breach_kind(clock: SlaClock) -> str:
     return BUGFIX_DEADLINE if clock.name == "bugfix" else f"sla_breach:{clock.name}"
 
 
+def after_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
+    """Clocks after `message` (already on the ticket). A message delivered after a later one,
+    or after the close, replays every message in sent order: the clocks are those of an
+    in-order delivery, except what timers and the close already recorded."""
+    if ticket.is_open and all(m.sent_at <= message.sent_at for m in ticket.messages):
+        return on_message(profile, ticket, message)
+    return _replayed(profile, ticket)
+
+
+def _replayed(profile: Profile, ticket: Ticket) -> Ticket:
+    closed_at = None if ticket.is_open else ticket.closed_at
+    state = replace(ticket, sla=(), status=TicketStatus.OPEN, decisions=())
+    for message in sorted(ticket.messages, key=lambda m: (m.sent_at, m.message_id)):
+        if closed_at is not None and message.sent_at > closed_at:
+            state = _shut(state, closed_at)
+        state = on_message(profile, state, message)
+    if closed_at is not None:
+        state = _shut(state, closed_at)
+    done = {(c.name, c.started_at): c for c in ticket.sla}
+    sla = tuple(_keep_fired(c, done.get((c.name, c.started_at))) for c in state.sla)
+    breached = tuple(breach_decision(profile, c) for c in sla if _newly_breached(c, done))
+    return replace(ticket, sla=sla).with_decisions(breached)
+
+
+def _shut(ticket: Ticket, at: datetime) -> Ticket:
+    if not ticket.is_open:
+        return ticket
+    return replace(ticket, status=TicketStatus.CLOSED, sla=_closing(ticket.sla, at))
+
+
+def _keep_fired(clock: SlaClock, before: SlaClock | None) -> SlaClock:
+    """A reminder sent stays sent; a breach already recorded stays a breach."""
+    if before is None:
+        return clock
+    if before.state is ClockState.BREACHED:
+        return before
+    return replace(clock, reminded=clock.reminded or before.reminded)
+
+
+def _newly_breached(clock: SlaClock, before: dict) -> bool:
+    """Breached in the replay (stopped late, or past due at the close) and not yet recorded."""
+    old = before.get((clock.name, clock.started_at))
+    return clock.state is ClockState.BREACHED and (old is None or old.state is not ClockState.BREACHED)
+
+
 def on_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
-    """Start or stop the clocks this message concerns."""
+    """Start or stop the clocks this message concerns; one stopped past its due time is a
+    breach, recorded now (its timer, late, would find nothing to do)."""
+    sla = _moved(profile, ticket, message)
+    breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
+                     if old.running and new.state is ClockState.BREACHED)
+    return replace(ticket, sla=sla).with_decisions(breached)
+
+
+def _moved(profile: Profile, ticket: Ticket, message: Message) -> tuple[SlaClock, ...]:
     clocks = list(ticket.sla)
-    personal_seller = message.author is Author.SELLER and not message.automated
-    if personal_seller:
+    bugfix = profile.rule_of_type("bugfix_deadline")
+    if not ticket.is_open:  # a closed ticket waits for no answer; a bug fix is still owed
+        return tuple(_bugfix(bugfix, clocks, ticket, message) if bugfix else clocks)
+    if message.author is Author.SELLER and not message.automated:
         clocks = [c.stopped(message.sent_at) if c.name in ("first_response", "reply") else c
                   for c in clocks]
     first = profile.rule_of_type("first_response_sla")
@@ -38,10 +95,9 @@ def on_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
     reply = profile.rule_of_type("reply_sla")
     if reply and message.author is Author.CUSTOMER and not _running(clocks, "reply"):
         clocks.append(_clock(profile, reply, "reply", message.sent_at))
-    bugfix = profile.rule_of_type("bugfix_deadline")
     if bugfix and message.author is Author.SELLER:
         clocks = _bugfix(bugfix, clocks, ticket, message)
-    return replace(ticket, sla=tuple(clocks))
+    return tuple(clocks)
 
 
 def _named(clocks: list[SlaClock], name: str) -> bool:
@@ -71,11 +127,32 @@ def _bugfix(rule: Rule, clocks: list[SlaClock], ticket: Ticket, message: Message
     return clocks
 
 
-def on_close(ticket: Ticket) -> Ticket:
-    """A closed ticket waits for no answer: its reply clocks pause; a bug fix is still owed."""
-    return replace(ticket, sla=tuple(
-        replace(c, state=ClockState.PAUSED) if c.running and c.name != "bugfix" else c
-        for c in ticket.sla))
+def on_close(profile: Profile, ticket: Ticket) -> Ticket:
+    """A closed ticket waits for no answer: its reply clocks pause, except one already past due
+    at the close, which is breached now (its timer's firing may come late and find it stale)."""
+    sla = _closing(ticket.sla, ticket.closed_at)
+    breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
+                     if new.state is ClockState.BREACHED and old.running)
+    return replace(ticket, sla=sla).with_decisions(breached)
+
+
+def _closing(sla: tuple[SlaClock, ...], at: datetime | None) -> tuple[SlaClock, ...]:
+    """Running reply clocks at a close: breached if past due, else paused; a bug fix is still owed."""
+    def closed(c: SlaClock) -> SlaClock:
+        if not c.running or c.name == "bugfix":
+            return c
+        return c.stopped(at) if at is not None and at > c.due_at else replace(c, state=ClockState.PAUSED)
+    return tuple(closed(c) for c in sla)
+
+
+def breach_decision(profile: Profile, clock: SlaClock) -> Decision:
+    return clock_decision(profile, clock, "sla_breached", f"{clock.name} SLA breached")
+
+
+def clock_decision(profile: Profile, clock: SlaClock, code: str, reason: str) -> Decision:
+    return Decision(rule=clock.rule, outcome="flag", code=code, reason=reason, policy=profile.ref,
+                    evidence={"clock": clock.name, "started_at": clock.started_at.isoformat(),
+                              "due_at": clock.due_at.isoformat()})
 
 
 def desired_timers(profile: Profile, ticket: Ticket) -> tuple[Timer, ...]:
@@ -111,7 +188,7 @@ def finish(profile: Profile, before: Ticket | None, after: Ticket) -> Ticket:
     """Last step before any ticket write: a closed ticket pauses its clocks and forgets its
     credentials (CRJ-3: deleted when the request closes); then derive its timers."""
     if (before is None or before.is_open) and not after.is_open:
-        after = replace(on_close(after), holds_slot=False)
+        after = replace(on_close(profile, after), holds_slot=False)
     if not after.is_open and after.vault:
         after = replace(after, vault=())
     return with_timers(profile, after)

@@ -7,7 +7,7 @@ from datetime import datetime
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.model import ClockState, Ticket
 
-from .clocks import AUTO_CLOSE, breach_kind, reminder_kind
+from .clocks import AUTO_CLOSE, breach_decision, breach_kind, clock_decision, reminder_kind
 from .profile import Profile
 
 
@@ -18,11 +18,11 @@ def fire(profile: Profile, ticket: Ticket, kind: str, now: datetime) -> tuple[Ti
     for clock in ticket.sla:
         if clock.running and kind == reminder_kind(clock):
             return _replace_clock(ticket, clock, replace(clock, reminded=True)), (
-                _decision(profile, clock.rule, "sla_reminder",
-                          f"{clock.name} SLA due at {clock.due_at.isoformat()}", clock),)
+                clock_decision(profile, clock, "sla_reminder",
+                               f"{clock.name} SLA due at {clock.due_at.isoformat()}"),)
         if clock.running and kind == breach_kind(clock):
             return _replace_clock(ticket, clock, replace(clock, state=ClockState.BREACHED)), (
-                _decision(profile, clock.rule, "sla_breached", f"{clock.name} SLA breached", clock),)
+                breach_decision(profile, clock),)
     return ticket, ()
 
 
@@ -41,8 +41,3 @@ def _auto_close(profile: Profile, ticket: Ticket, now: datetime) -> tuple[Ticket
 def _replace_clock(ticket: Ticket, old, new) -> Ticket:
     return replace(ticket, sla=tuple(new if c is old else c for c in ticket.sla))
 
-
-def _decision(profile: Profile, rule: str, code: str, reason: str, clock) -> Decision:
-    return Decision(rule=rule, outcome="flag", code=code, reason=reason, policy=profile.ref,
-                    evidence={"clock": clock.name, "started_at": clock.started_at.isoformat(),
-                              "due_at": clock.due_at.isoformat()})

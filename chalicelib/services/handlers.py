@@ -10,7 +10,8 @@ from typing import Any, Callable
 from chalicelib.domain import events
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DeliveryConflictError,
                                       DependencyError, SlotTakenError)
-from chalicelib.domain.model import Ticket, TicketStatus, parse_order_subject, ticket_id_for
+from chalicelib.domain.model import (Author, EarlyClose, Message, Ticket, TicketStatus,
+                                     parse_order_subject, ticket_id_for)
 from chalicelib.policy import engine, expiry
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
@@ -77,7 +78,7 @@ class WebhookHandlers:
     def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime,
                          holder: SlotHolder | None) -> Plan:
         ticket_id = ticket_id_for(marketplace, event.thread_id)
-        ticket = self.store.load_ticket(ticket_id)
+        ticket, early_close = self.store.load_thread(ticket_id)
         if ticket is not None and ticket.has_message(event.message.message_id):
             return Plan(ticket=ticket, note="message already recorded")
         message, sealed = self.keeper.protect(ticket_id, event.message)
@@ -86,10 +87,14 @@ class WebhookHandlers:
         if ticket is None:
             fresh = replace(self._new_ticket(marketplace, event), vault=refs,
                             credentials_shared=len(refs))
-            return _with_sealed(self.policy.on_open(fresh, event, now, holder), sealed)
+            return _with_sealed(self.policy.on_open(None, fresh, event, now, holder, early_close),
+                                sealed)
         updated = replace(ticket.with_message(message), version=ticket.version + 1,
                           vault=ticket.vault + refs,
                           credentials_shared=ticket.credentials_shared + len(refs))
+        if _opens(ticket, message):
+            updated = replace(updated, opened_at=min(ticket.opened_at, message.sent_at))
+            return _with_sealed(self.policy.on_open(ticket, updated, event, now, holder), sealed)
         return _with_sealed(self.policy.on_message(ticket, updated, event, now), sealed)
 
     @staticmethod
@@ -103,15 +108,22 @@ class WebhookHandlers:
 
     def _thread_closed(self, marketplace: str, event: events.ThreadClosed, now: datetime,
                        holder: SlotHolder | None) -> Plan:
-        ticket = self.store.load_ticket(ticket_id_for(marketplace, event.thread_id))
+        ticket_id = ticket_id_for(marketplace, event.thread_id)
+        ticket, early_close = self.store.load_thread(ticket_id)
+        if early_close is not None:
+            return Plan(note="thread already closed before its first message")
         if ticket is None:
-            return Plan(note="unknown thread: nothing to close")
+            early = EarlyClose(ticket_id, event.closed_at, event.closed_by)
+            return Plan(early_closes=(early,),
+                        note="thread closed before its first message: its ticket will open closed")
         if not ticket.is_open:
             return Plan(ticket=ticket, note="ticket already closed")
         closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1)
         closed = self.policy.finish(ticket, closed)
+        decisions = _added_decisions(ticket, closed)
         return Plan(tickets=(TicketWrite.replacing(ticket, closed),), ticket=closed,
-                    slots=open_slot.release(ticket))
+                    slots=open_slot.release(ticket), decisions=decisions,
+                    deciding=engine.deciding(decisions))
 
     def _timer_fired(self, marketplace: str, event: events.TimerFired, now: datetime,
                      holder: SlotHolder | None) -> Plan:
@@ -127,6 +139,7 @@ class WebhookHandlers:
         fired, decisions = expiry.fire(profile, ticket, event.kind, now)
         fired = replace(fired.with_decisions(decisions), version=ticket.version + 1)
         fired = self.policy.finish(ticket, fired)
+        decisions = _added_decisions(ticket, fired)
         slots = open_slot.release(ticket) if ticket.is_open and not fired.is_open else ()
         return Plan(tickets=(TicketWrite.replacing(ticket, fired),), ticket=fired, slots=slots,
                     decisions=decisions, deciding=engine.deciding(decisions))
@@ -137,6 +150,16 @@ class WebhookHandlers:
 
     def _refund(self, marketplace: str, event, now: datetime, holder: SlotHolder | None) -> Plan:
         return self.orders.on_refund(marketplace, event, now)
+
+
+def _opens(ticket: Ticket, message: Message) -> bool:
+    """The customer's first message opens the ticket, even if a seller message overtook it."""
+    return message.author is Author.CUSTOMER and ticket.is_open and not ticket.heard_customer
+
+
+def _added_decisions(before: Ticket, after: Ticket):
+    """Decisions are only ever appended: the new ones are the tail."""
+    return after.decisions[len(before.decisions):]
 
 
 def _with_sealed(plan: Plan, sealed) -> Plan:
@@ -158,4 +181,4 @@ def _change(delivery: events.Delivery, plan: Plan, now: datetime) -> Change:
     if plan.note:
         response["note"] = plan.note
     return Change(delivery=delivery, response=response, recorded_at=now, tickets=plan.tickets,
-                  slots=plan.slots, orders=plan.orders)
+                  slots=plan.slots, orders=plan.orders, early_closes=plan.early_closes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.decisions import Action, Decision
-from chalicelib.domain.model import Order, Ticket
+from chalicelib.domain.model import EarlyClose, Order, Ticket
 
 from .ports import OrderWrite, SlotWrite, TicketWrite
 
@@ -14,6 +14,7 @@ class Plan:
     tickets: tuple[TicketWrite, ...] = ()
     slots: tuple[SlotWrite, ...] = ()
     orders: tuple[OrderWrite, ...] = ()
+    early_closes: tuple[EarlyClose, ...] = ()
     ticket: Ticket | None = None
     order: Order | None = None
     decisions: tuple[Decision, ...] = ()

@@ -7,7 +7,7 @@ from typing import Callable
 
 from chalicelib.domain.errors import DependencyError, ProfileError
 from chalicelib.domain.events import MessageCreated
-from chalicelib.domain.model import Author, Ticket
+from chalicelib.domain.model import Author, EarlyClose, Ticket
 from chalicelib.policy import clocks, engine
 from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.policy.money import settled_payments
@@ -41,17 +41,21 @@ class PolicyService:
         except ProfileError as exc:
             raise DependencyError(f"policy configuration: {exc}") from exc
 
-    def on_open(self, ticket: Ticket, event: MessageCreated, now: datetime,
-                holder: SlotHolder | None) -> Plan:
+    def on_open(self, before: Ticket | None, ticket: Ticket, event: MessageCreated, now: datetime,
+                holder: SlotHolder | None, early_close: EarlyClose | None = None) -> Plan:
+        """The ticket's opening: its first message, or the customer's first one if a seller
+        message overtook it (`before`); a close that came first closes it at once."""
         profile = self.profile_for(ticket.marketplace, ticket.seller_id)
-        ticket = clocks.on_message(profile, ticket, event.message)
+        ticket = clocks.after_message(profile, ticket, event.message)
+        write = (TicketWrite.replacing(before, ticket, (event.message,)) if before else
+                 TicketWrite(ticket, early_close and early_close.version, (event.message,)))
         if event.message.author is not Author.CUSTOMER:
-            return self._plan(profile, None, ticket, TicketWrite(ticket, None, (event.message,)))
+            return self._plan(profile, before, _closed_early(ticket, early_close), write)
         ctx = self._context(profile, ticket, event, now, opening=True)
         moment = engine.Moment(opening=True, ticket_open=True)
         verdict = settle(ticket, engine.evaluate(profile, ctx, moment.names()), opening=True,
                          now=now, language=self._language(profile, ctx))
-        plan = self._plan(profile, None, verdict.ticket, TicketWrite(ticket, None, (event.message,)),
+        plan = self._plan(profile, before, _closed_early(verdict.ticket, early_close), write,
                           decisions=verdict.decisions, actions=verdict.actions, deciding=verdict.deciding)
         if not plan.ticket.is_open:
             return plan
@@ -60,7 +64,7 @@ class PolicyService:
     def on_message(self, before: Ticket, after: Ticket, event: MessageCreated, now: datetime) -> Plan:
         profile = self.profile_for(after.marketplace, after.seller_id)
         write = TicketWrite.replacing(before, after, (event.message,))
-        after = clocks.on_message(profile, after, event.message) if before.is_open else after
+        after = clocks.after_message(profile, after, event.message)
         if event.message.author is not Author.CUSTOMER:
             return self._plan(profile, before, after, write)
         moment = engine.Moment(opening=False, ticket_open=before.is_open)
@@ -99,3 +103,10 @@ class PolicyService:
     @staticmethod
     def _language(profile: Profile, ctx: RuleContext) -> str:
         return reply_language(ctx.text.language, profile.reply_languages)
+
+
+def _closed_early(ticket: Ticket, early_close: EarlyClose | None) -> Ticket:
+    """The thread was closed before this first message arrived: the ticket opens closed."""
+    if early_close is None or not ticket.is_open:
+        return ticket
+    return ticket.closed(max(early_close.closed_at, ticket.opened_at), "thread_closed")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import (Marketplace, Message, Order, SealedCredential, Seller,
+from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential, Seller,
                                      Ticket)
 
 
@@ -87,6 +87,7 @@ class Change:
     tickets: tuple[TicketWrite, ...] = ()
     slots: tuple[SlotWrite, ...] = ()
     orders: tuple[OrderWrite, ...] = ()
+    early_closes: tuple[EarlyClose, ...] = ()  # each must find neither a ticket nor a close
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ class TicketPage:
 
 class TicketStore(Protocol):
     def load_ticket(self, ticket_id: str) -> Ticket | None: ...
+
+    def load_thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None]:
+        """The ticket, or the close that arrived before its first message (one read)."""
 
     def commit(self, change: Change) -> None:
         """Apply atomically or not at all.

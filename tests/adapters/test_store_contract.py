@@ -9,7 +9,7 @@ import pytest
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import (Author, ClockState, Message, Order, Payment, Refund,
+from chalicelib.domain.model import (Author, ClockState, EarlyClose, Message, Order, Payment, Refund,
                                      SlaClock, Ticket, TicketStatus, Timer, ticket_id_for)
 from chalicelib.services.ports import Change, OrderWrite, SlotWrite, TicketQuery, TicketWrite
 from tests.builders import T0
@@ -98,6 +98,32 @@ class TestTicketStoreContract:
         with pytest.raises(ConcurrencyError):
             store.commit(change("wh-y", TicketWrite(ticket, 7)))
         store.commit(change("wh-y", TicketWrite(replace(ticket, version=2), 1)))
+
+    def test_an_early_close_loads_with_the_thread_and_hides_from_tickets(self, store):
+        early = EarlyClose(a_ticket().id, T0 + timedelta(minutes=5), "seller")
+        store.commit(change("wh-close", early_closes=(early,)))
+        assert store.load_thread(early.ticket_id) == (None, early)
+        assert store.load_ticket(early.ticket_id) is None
+        assert store.list_tickets(TicketQuery(seller_id="acme")).items == []
+
+    def test_the_first_message_replaces_an_early_close_only_at_its_version(self, store):
+        ticket = a_ticket()
+        store.commit(change("wh-close", early_closes=(EarlyClose(ticket.id, T0),)))
+        with pytest.raises(ConcurrencyError):  # a ticket write that did not see the close
+            create(store, ticket, hook="wh-blind")
+        store.commit(change("wh-first", TicketWrite(ticket, 0, ticket.messages)))
+        assert store.load_thread(ticket.id) == (ticket, None)
+
+    def test_an_early_close_cannot_land_on_a_ticket_or_on_another_close(self, store):
+        ticket = a_ticket()
+        create(store, ticket)
+        with pytest.raises(ConcurrencyError):
+            store.commit(change("wh-close", early_closes=(EarlyClose(ticket.id, T0),)))
+        other = EarlyClose(a_ticket("th-2").id, T0)
+        store.commit(change("wh-close-2", early_closes=(other,)))
+        with pytest.raises(ConcurrencyError):
+            store.commit(change("wh-close-3", early_closes=(other,)))
+        assert store.load_thread(ticket.id) == (ticket, None)
 
     def test_the_open_slot_is_claimed_once(self, store):
         slot = SlotWrite("cmsmart", "acme", "c1", expected=None, ticket_id="t1", opened_key="k1")

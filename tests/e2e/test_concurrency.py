@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.builders import message_event
+from tests.builders import message_event, thread_closed_event
 
 from .helpers import read, send
 from .test_clock import clock_now
@@ -55,3 +55,20 @@ def test_cms_4_simultaneous_first_messages_leave_exactly_the_oldest_open(local_s
     closed = [t for t in tickets if t["status"] != "open"]
     assert {t["close_reason"] for t in closed} == {"concurrent_issue"}
     assert {open_issue_at_the_end_of(t, by_id)["id"] for t in closed} == {open_ones[0]["id"]}
+
+
+def test_a_close_racing_its_threads_first_message_always_ends_closed(local_stack):
+    """The early close and the ticket share one key: whichever commits second sees the other."""
+    run, now = uuid.uuid4().hex[:8], clock_now(local_stack)
+    events = []
+    for n in range(12):
+        thread = f"race-{run}-{n}"
+        events += [message_event(thread_id=thread, seller_id="acme-modules", customer_id=f"c-{thread}", at=now),
+                   thread_closed_event(thread_id=thread, at=now + timedelta(seconds=30))]
+    random.Random(11).shuffle(events)
+    with ThreadPoolExecutor(max_workers=len(events)) as pool:
+        responses = list(pool.map(lambda e: send(local_stack, "cmsmart", e), events))
+    assert [r.status_code for r in responses] == [200] * len(events)
+    for n in range(12):
+        [ticket] = tickets_of(local_stack, f"c-race-{run}-{n}")
+        assert (ticket["status"], ticket["close_reason"]) == ("closed", "thread_closed")

@@ -125,3 +125,78 @@ def test_timer_versions_stay_while_their_due_time_is_unchanged():
     later = replace(t, version=5)
     assert clocks.desired_timers(CMS, later) == t.timers
     assert clocks.with_timers(CMS, later) is later
+
+
+# Late firings and late deliveries: the clocks of an in-order delivery, each breach once ------
+
+def breaches(t):
+    return [(d.rule, d.evidence["clock"]) for d in t.decisions if d.code == "sla_breached"]
+
+
+def delivered(profile, t, m):
+    """A message lands on the ticket, as the handler does it."""
+    return clocks.finish(profile, t, clocks.after_message(profile, t.with_message(m), m))
+
+
+def test_ps_3_a_clock_past_due_at_the_close_is_breached_by_the_close():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))
+    closed = clocks.finish(PS, t, t.closed(at("2026-11-24T11:00:00+01:00"), "thread_closed"))
+    assert clock(closed, "first_response").state is ClockState.BREACHED and closed.timers == ()
+    assert breaches(closed) == [("PS-3", "first_response")]
+
+
+def test_ps_3_a_late_answer_records_the_breach_at_once_and_the_timer_goes():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))  # due 2026-11-24 10:00; the timer has not fired
+    late = message(2, author=Author.SELLER, at=at("2026-11-24T12:00:00+01:00"))
+    answered = delivered(PS, t, late)
+    assert breaches(answered) == [("PS-3", "first_response")]
+    assert "sla_breach:first_response" not in {x.kind for x in answered.timers}
+
+
+def test_ps_3_an_answer_after_the_breach_timer_fired_adds_no_second_breach():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))
+    fired, decisions = expiry.fire(PS, t, "sla_breach:first_response", at("2026-11-24T10:00:00+01:00"))
+    fired = fired.with_decisions(decisions)
+    answered = delivered(PS, fired, message(2, author=Author.SELLER, at=at("2026-11-24T12:00:00+01:00")))
+    assert breaches(answered) == [("PS-3", "first_response")]
+
+
+def test_ps_3_an_answer_that_overtook_the_request_still_meets_the_clock():
+    answer = message(2, author=Author.SELLER, at=at("2026-11-23T12:00:00+01:00"))
+    t = clocks.finish(PS, None, clocks.on_message(PS, ticket(answer), answer))  # delivered first
+    t = delivered(PS, t, message(1, at=at("2026-11-23T10:00:00+01:00")))  # the request, retried
+    assert clock(t, "first_response").state is ClockState.MET and t.timers == ()
+
+
+def test_crj_5_a_follow_up_delivered_after_the_reply_is_not_left_running():
+    t = opened(CRJ, at("2026-11-23T10:00:00+05:30"))
+    t = delivered(CRJ, t, message(3, author=Author.SELLER, at=at("2026-11-23T12:00:00+05:30")))
+    t = delivered(CRJ, t, message(2, at=at("2026-11-23T11:00:00+05:30")))  # sent before the reply
+    assert [(c.name, c.state) for c in t.sla] == [("reply", ClockState.MET)] and t.timers == ()
+
+
+def test_ps_3_an_answer_sent_before_the_close_but_delivered_after_it_counts():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))
+    t = clocks.finish(PS, t, t.closed(at("2026-11-23T15:00:00+01:00"), "thread_closed"))
+    t = delivered(PS, t, message(2, author=Author.SELLER, at=at("2026-11-23T14:00:00+01:00")))
+    assert clock(t, "first_response").state is ClockState.MET
+
+
+def test_ps_3_a_message_after_the_close_starts_no_clock_and_a_replay_keeps_a_breach():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))
+    t = clocks.finish(PS, t, t.closed(at("2026-11-25T10:00:00+01:00"), "thread_closed"))
+    t = delivered(PS, t, message(2, at=at("2026-11-25T11:00:00+01:00")))
+    t = delivered(PS, t, message(3, author=Author.SELLER, at=at("2026-11-24T12:00:00+01:00")))
+    assert [(c.name, c.state) for c in t.sla] == [("first_response", ClockState.BREACHED)]
+    assert breaches(t) == [("PS-3", "first_response")]
+
+
+def test_ps_4_a_fix_released_after_the_close_stops_the_bug_fix_clock():
+    t = opened(PS, at("2026-11-23T10:00:00+01:00"))
+    t = delivered(PS, t, message(2, author=Author.SELLER, tags=("bug_confirmed",),
+                                 at=at("2026-11-23T11:00:00+01:00")))
+    t = clocks.finish(PS, t, t.closed(at("2026-11-23T12:00:00+01:00"), "thread_closed"))
+    assert "bugfix_deadline" in {x.kind for x in t.timers}  # still owed after the close
+    t = delivered(PS, t, message(3, author=Author.SELLER, tags=("fix_released",),
+                                 at=at("2026-12-01T10:00:00+01:00")))
+    assert clock(t, "bugfix").state is ClockState.MET and t.timers == ()

@@ -1,7 +1,8 @@
 """All single-table knowledge: key builders and item <-> domain mappers. Pure; no I/O.
 
 Layout (PK / SK):
-  TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>)
+  TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>),
+                                                      or an early close until the first message (TTL)
   (ticket and order heads whose schedules may lag their timers are on sparse GSI2: TIMERS_UNSYNCED)
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
@@ -20,13 +21,14 @@ from datetime import datetime, timedelta
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.model import (Author, ClockState, Marketplace, Message, Order, Payment,
+from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order, Payment,
                                      Refund, SealedCredential, Seller, SlaClock, Ticket,
                                      TicketStatus, Timer, VaultRef, parse_order_subject)
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
 UNSYNCED = "TIMERS_UNSYNCED"
+EARLY_CLOSE = "early_close"
 TTL_ATTRIBUTE = "expires_at"
 DELIVERY_RETENTION = timedelta(days=90)
 _serializer = TypeSerializer()
@@ -111,6 +113,18 @@ def ticket_item(ticket: Ticket) -> dict:
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
             **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
+
+
+def early_close_item(early: EarlyClose, recorded_at: datetime) -> dict:
+    """Kept as long as a delivery record: a first message later than that opens normally."""
+    expires = int((recorded_at + DELIVERY_RETENTION).timestamp())
+    return {**ticket_key(early.ticket_id), "type": EARLY_CLOSE, "closed_at": _iso(early.closed_at),
+            "closed_by": early.closed_by, "version": early.version, TTL_ATTRIBUTE: expires}
+
+
+def early_close_from_item(item: dict) -> EarlyClose:
+    return EarlyClose(ticket_id=item["PK"].removeprefix("TICKET#"), closed_at=_dt(item["closed_at"]),
+                      closed_by=item.get("closed_by"), version=int(item["version"]))
 
 
 def _clock_dict(clock: SlaClock) -> dict:

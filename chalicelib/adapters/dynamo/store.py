@@ -9,7 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.adapters.memory import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       SlotTakenError)
-from chalicelib.domain.model import Order, SealedCredential, Ticket
+from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 from . import keys
@@ -26,14 +26,19 @@ class DynamoTicketStore:
         self._table = table_name
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
+        return self.load_thread(ticket_id)[0]
+
+    def load_thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None]:
         items = self._query_all(KeyConditionExpression="PK = :pk", ConsistentRead=True,
                                 ExpressionAttributeValues=keys.to_attrs(
                                     {":pk": keys.ticket_key(ticket_id)["PK"]}))
         head = next((i for i in items if i["SK"] == "#TICKET"), None)
         if head is None:
-            return None
+            return None, None
+        if head["type"] == keys.EARLY_CLOSE:
+            return None, keys.early_close_from_item(head)
         messages = tuple(keys.message_from_item(i) for i in items if i["SK"].startswith("MSG#"))
-        return keys.ticket_from_item(head, messages)
+        return keys.ticket_from_item(head, messages), None
 
     def commit(self, change: Change) -> None:
         operations = self._operations(change)
@@ -60,6 +65,8 @@ class DynamoTicketStore:
                     for e in write.vault_deletes()]
         ops += [self._versioned_put(keys.order_item(w.order), w.expected_version)
                 for w in change.orders]
+        ops += [self._put(keys.early_close_item(e, change.recorded_at), MUST_BE_NEW)
+                for e in change.early_closes]
         return ops
 
     def _versioned_put(self, item: dict, expected_version: int | None) -> dict:
