@@ -23,8 +23,9 @@ Scheduler twin (`InMemoryTimers.fail_next`) and the vault in memory; botocore `b
 {round_:g} h of simulated time (6 h on moto) due schedules fire like EventBridge Scheduler (deleted
 after a successful run, a failed run is retried) and the reconciler runs once.
 
-Decisions: thread.closed never overtakes its thread's first message (10 h or more apart);
-overtaking loses the close, a known bug with an xfail test. Order-dependent by definition and
+Decisions: a thread.closed or a seller reply sent just after a thread's first message may
+overtake it (the close is kept at the ticket's key and the ticket opens closed; the customer's
+first message opens a ticket a seller message started). Order-dependent by definition and
 so compared only where applied in the same order: CMS-6 (a customer message that lands after
 the close is refused, before it is a follow-up) and the CRJ-4 pending-payment notice (sent
 only while no success is known). CMS-4 (which ticket stays open is decided by sent_at) and
@@ -49,22 +50,18 @@ SLA states, wanted timers: equal unless that customer's changes were applied in 
 order, then counted as explained).
 """
 
-FINDINGS = (  # (does it show in a result?, what it is)
+FINDINGS = (  # (does it show in a result?, what it means); each was a bug the soak found, now fixed
     (lambda r: r.orphans_seen or r.orphans,
-     "Orphan schedules after a reconciler pass: TimerSync.after_commit deletes only the kinds the "
-     "previous *version* wanted; when that version's own sync had failed (or never ran: a commit whose "
-     "answer was lost), the kinds it retired stay scheduled and the later sync clears the cue. They fire "
-     "once as stale timers (no effect) and delete themselves. Strict xfail tests in "
-     "tests/service/test_crash_windows.py and tests/service/test_soak.py."),
+     "Orphan schedules after a reconciler pass: a sync that retired only the kinds the previous version "
+     "wanted although that version's own sync had failed (regression: TimerSync asks the Scheduler "
+     "first; tests/service/test_crash_windows.py)."),
     (lambda r: r.two_open,
-     "A cmsmart customer with two open tickets: the customer's first message was redelivered for hours "
-     "and the seller's reply on that thread opened the ticket first, without claiming the CMS-4 slot; the "
-     "late first message was then judged as a follow-up (strict xfail test in tests/service/test_soak.py)."),
+     "A cmsmart customer with two open tickets: a late first message judged as a follow-up after a "
+     "seller reply opened the ticket (regression: tests/service/test_reordering.py)."),
     (lambda r: r.explained.get("sla"),
-     "An SLA breach lost to a late timer: a breach firing that failed (or was merely late) and ran again "
-     "after the thread closed is stale, and clocks.on_close pauses the clock although its due time had "
-     "passed: `paused` instead of `breached`, no PS-3/CRJ-5 breach decision (strict xfail test in "
-     "tests/service/test_crash_windows.py)."),
+     "SLA states that differ from the in-order run: a breach lost to a late timer (regression: "
+     "clocks.on_close breaches a clock past due) or clocks of messages delivered out of order "
+     "(clocks.after_message replays them; tests/unit/test_clocks.py)."),
 )
 
 

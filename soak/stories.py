@@ -3,9 +3,9 @@
 Gaps inside a story are either *loose* (an hour or more: no delivery jitter or retry can swap
 them) or deliberately *tight* (10-60 s: they may swap). Tight pairs: two customer messages in
 a row, a customer message just after thread.closed (CMS-6 or not), a second first message of
-the same customer (CMS-4 decides which ticket stays open), and a pending payment record just
-before its success. thread.closed always comes 10 hours or more after the thread's first
-message, so it never overtakes it (an overtaking close is dropped: see soak/RESULTS.md).
+the same customer (CMS-4 decides which ticket stays open), a seller reply or a thread.closed
+just after the first message (either may overtake it), and a pending payment record just
+before its success.
 """
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def _cmsmart(s: Story) -> None:
     roll = s.rng.random()
     opening = TOO_MANY if roll < 0.08 else FRENCH if roll < 0.12 else s.rng.choice(OPENINGS)
     s.message(mp, "acme", customer, thread, 0, body=opening)
+    if s.chance(0.04):  # closed at once (the customer found the answer): the close may come first
+        s.close(mp, customer, thread, s.between(10, 50), tight="thread.closed just after the first message")
+        return
+    if s.chance(0.06):  # an instant answer, which may open the ticket before the request
+        s.message(mp, "acme", customer, thread, s.between(10, 50), "seller", REPLY,
+                  tight="a seller reply just after the first message")
     if s.chance(0.1):  # a concurrent issue (CMS-4): may arrive before the first one
         s.message(mp, "acme", customer, f"{thread}-b", s.between(10, 60), body=s.rng.choice(OPENINGS),
                   tight="CMS-4: two first messages of one customer")

@@ -53,9 +53,9 @@ class Story:
                   "customer_id": customer, "author": author, "assignee": "anna", "body": body,
                   "sent_at": None, **extra}, tight)
 
-    def close(self, marketplace: str, customer: str, thread: str, offset: float) -> None:
+    def close(self, marketplace: str, customer: str, thread: str, offset: float, tight: str = "") -> None:
         self.add(marketplace, customer, offset, "thread.closed", ticket_id_for(marketplace, thread),
-                 thread, {"thread_id": thread, "closed_at": None, "closed_by": "seller"})
+                 thread, {"thread_id": thread, "closed_at": None, "closed_by": "seller"}, tight)
 
     def payment(self, marketplace: str, seller: str, customer: str, order: str, payment: str,
                 offset: float, status: str = "succeeded", tight: str = "", **extra) -> None:
