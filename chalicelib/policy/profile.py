@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from chalicelib import yaml_files
 from chalicelib.domain.errors import ProfileError
 from chalicelib.time.calendar import BusinessCalendar
 from chalicelib.time.zones import zone_info
@@ -75,9 +75,9 @@ class Profile:
 
 def parse_profile(text: str, source: str) -> Profile:
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        node = yaml_files.compose(text)
+        raw = yaml_files.load(text)
+    except yaml_files.YAMLError as exc:
         raise ProfileError(f"{source}: not valid YAML: {exc}") from exc
     try:
         document = ProfileFile.model_validate(raw)
@@ -154,9 +154,9 @@ def _line(node, path: tuple) -> int:
     """Walk the composed YAML to the deepest node of `path` that exists; 1-based line."""
     for part in path:
         child = None
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml_files.MappingNode):
             child = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif isinstance(node, yaml_files.SequenceNode) and isinstance(part, int) and part < len(node.value):
             child = node.value[part]
         if child is None:
             break

@@ -5,7 +5,7 @@ import functools
 import string
 from pathlib import Path
 
-import yaml
+from chalicelib import yaml_files
 
 from chalicelib.domain.decisions import Action, Decision
 
@@ -14,7 +14,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @functools.lru_cache(maxsize=None)
 def templates(language: str) -> dict[str, str]:
-    return yaml.safe_load((TEMPLATES / f"{language}.yaml").read_text(encoding="utf-8"))
+    return yaml_files.load((TEMPLATES / f"{language}.yaml").read_text(encoding="utf-8"))
 
 
 def reply_language(detected: str | None, allowed: tuple[str, ...]) -> str:

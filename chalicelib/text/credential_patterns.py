@@ -154,10 +154,18 @@ class Rule:
     regex: re.Pattern
     accepts: Callable[[str, re.Match], bool]
     label: str | None = None
+    keyword: re.Pattern | None = None  # cannot match without it: a cheap search skips the rule
+
+    def candidates(self, text: str):
+        if self.keyword is not None and self.keyword.search(text) is None:
+            return iter(())
+        return self.regex.finditer(text)
 
 
-def _rule(kind: str, pattern: str, accepts, label: str | None = None) -> Rule:
-    return Rule(kind, re.compile(pattern, _I), accepts, label)
+def _rule(kind: str, pattern: str, accepts, label: str | None = None,
+          keyword: str | None = None) -> Rule:
+    """`keyword`: for the long label alternations, which cost ~0.5 ms per 3 KB even unmatched."""
+    return Rule(kind, re.compile(pattern, _I), accepts, label, keyword and re.compile(keyword, _I))
 
 
 def _shape(kind: str, label: str, pattern: str) -> Rule:
@@ -178,13 +186,13 @@ SECRET_RULES = (
     _shape("token", "JWT", r"\beyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]{5,}"),
     _shape("url_userinfo", "URL user:password", r"(?<=://)[^\s:/@'\"<>]+:[^\s/@'\"<>]+(?=@[\w\[])"),
     _rule("password", _WORDPRESS_APP_PASSWORD, accepts_any),
-    _rule("password", _LABELLED_PASSWORD, accepts_password),
+    _rule("password", _LABELLED_PASSWORD, accepts_password, keyword=_PASSWORD_WORD),
     _rule("password", _LOGIN_SLASH_PASSWORD, accepts_pair),
-    _rule("api_key", _LABELLED_API_KEY, accepts_random),
+    _rule("api_key", _LABELLED_API_KEY, accepts_random, keyword=_API_WORD),
 )
 USERNAME_RULES = (
-    _rule("username", _LABELLED_USER, accepts_username),
-    _rule("username", _USER_BEFORE_PASSWORD, accepts_username),
+    _rule("username", _LABELLED_USER, accepts_username, keyword=_USER_WORD),
+    _rule("username", _USER_BEFORE_PASSWORD, accepts_username, keyword=_PASSWORD_WORD),
     _rule("username", _SSH_LOGIN, accepts_username),
     _rule("username", _EMAIL_BEFORE_PASSWORD, accepts_username, "login email"),
 )

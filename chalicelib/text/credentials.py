@@ -90,7 +90,7 @@ def _as_redacted(text: str, found: list[FoundCredential]) -> str:
 
 
 def _findings(rule: Rule, view: str):
-    for match in rule.regex.finditer(view):
+    for match in rule.candidates(view):
         group = list(_from_match(rule, match))
         if group:
             yield group

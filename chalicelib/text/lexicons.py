@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Iterable, NoReturn
 
-import yaml
+from chalicelib import yaml_files
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 CATEGORIES: tuple[str, ...] = (
@@ -80,12 +80,18 @@ def _strip_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """Cached: a message repeats few distinct characters, and normalising each costs ~1 µs."""
+    return _strip_marks(char).casefold()
+
+
 def _fold(text: str) -> _FoldedText:
     """Fold char by char so every match maps back to the customer's own words."""
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        folded = _strip_marks(char).casefold()
+        folded = _fold_char(char)
         if folded.isspace():
             folded = "\n" if char in "\n\r\u2028\u2029" else " "
             if pieces and (pieces[-1] == folded or pieces[-1] == "\n"):
@@ -129,13 +135,14 @@ def load_lexicon(path: str | Path) -> Lexicon:
     if not patterns:
         _fail(path, "patterns", "must hold at least one pattern")
     negations = _fragments(path, document, "negations")
-    return Lexicon(path.stem, document["description"].strip(), _union(patterns), _union(negations))
+    return Lexicon(path.stem, document["description"].strip(), _union(path, "patterns", patterns),
+                   _union(path, "negations", negations))
 
 
 def _read_yaml(path: Path) -> dict:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        document = yaml_files.load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml_files.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read lexicon: {exc}") from exc
     if not isinstance(document, dict):
         raise ValueError(f"{path}: a lexicon must be a mapping with keys {', '.join(_KEYS)}")
@@ -151,7 +158,8 @@ def _check_keys(path: Path, document: dict) -> None:
             _fail(path, str(key), "is not a lexicon key")
 
 
-def _fragments(path: Path, document: dict, key: str) -> list[str]:
+def _fragments(path: Path, document: dict, key: str) -> list[tuple[str, str]]:
+    """(where, fragment) pairs; `where` names the entry in error messages."""
     by_language = document[key]
     if not isinstance(by_language, dict):
         _fail(path, key, f"must map languages ({', '.join(LANGUAGES)}) to lists")
@@ -162,25 +170,31 @@ def _fragments(path: Path, document: dict, key: str) -> list[str]:
             _fail(path, where, f"language must be one of {', '.join(LANGUAGES)}")
         if not isinstance(entries, list):
             _fail(path, where, "must be a list of strings")
-        fragments += [_checked_fragment(path, f"{where}[{i}]", e) for i, e in enumerate(entries)]
+        fragments += [(f"{where}[{i}]", _checked_fragment(path, f"{where}[{i}]", e))
+                      for i, e in enumerate(entries)]
     return fragments
 
 
 def _checked_fragment(path: Path, where: str, entry: object) -> str:
     if not isinstance(entry, str) or not entry.strip():
         _fail(path, where, "must be a non-empty string")
-    fragment = _strip_marks(entry.strip())
-    try:
-        re.compile(f"(?:{fragment})")
-    except re.error as exc:
-        _fail(path, where, f"is not a valid regular expression ({exc})")
-    return fragment
+    return _strip_marks(entry.strip())
 
 
-def _union(fragments: list[str]) -> re.Pattern[str]:
+def _union(path: Path, key: str, fragments: list[tuple[str, str]]) -> re.Pattern[str]:
+    """One regex per list; fragments are compiled one by one only to name a bad one (cold start)."""
     if not fragments:
         return re.compile(r"(?!)")
-    return re.compile(r"(?<!\w)(?:" + "|".join(fragments) + r")(?!\w)", re.IGNORECASE)
+    try:
+        return re.compile(r"(?<!\w)(?:" + "|".join(f for _, f in fragments) + r")(?!\w)",
+                          re.IGNORECASE)
+    except re.error as exc:
+        for where, fragment in fragments:
+            try:
+                re.compile(f"(?:{fragment})")
+            except re.error as bad:
+                _fail(path, where, f"is not a valid regular expression ({bad})")
+        _fail(path, key, f"do not combine into one regular expression ({exc})")
 
 
 def _fail(path: Path, key: str, problem: str) -> NoReturn:
