@@ -81,9 +81,13 @@ class PolicyService:
 
     @staticmethod
     def _plan(profile: Profile, before: Ticket | None, ticket: Ticket, write: TicketWrite,
-              **fields) -> Plan:
+              decisions: tuple = (), **fields) -> Plan:
+        """The write and the answer; SLA breaches the clocks recorded are answered too."""
         ticket = clocks.finish(profile, before, ticket)
-        return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, **fields)
+        added = ticket.decisions[len(before.decisions) if before else 0:]
+        decisions = decisions + tuple(d for d in added if d not in decisions)
+        return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, decisions=decisions,
+                    **fields)
 
     def _context(self, profile: Profile, ticket: Ticket, event: MessageCreated, now: datetime,
                  *, opening: bool) -> RuleContext:

@@ -1,5 +1,6 @@
-"""Deliveries overtaking each other further than the soak's jitter: the state is that of an
-in-order delivery (a close that comes first, a seller reply that overtakes the request)."""
+"""Deliveries overtaking each other further than the soak's jitter end in the state of an
+in-order delivery (a close that comes first, a seller reply that overtakes the request); a
+late answer is answered with its breach."""
 from __future__ import annotations
 
 import json
@@ -95,3 +96,10 @@ def test_the_customers_first_message_opens_even_after_a_seller_one(wiring):
     assert ticket.opened_at == T0
     assert [(c.name, c.state) for c in ticket.sla] == [("first_response", ClockState.MET)]
     assert wiring.scheduler.pending(ticket.id) == []  # answered: no reminder, no breach pending
+
+
+def test_ps_3_a_late_answer_is_answered_with_its_breach(wiring):
+    deliver(wiring, message_event(thread_id="ps-2", tags=["pre_sale"], at=T0), "prestashop")
+    late = deliver(wiring, message_event(thread_id="ps-2", author="seller", body="Sorry for the delay.",
+                                         at=T0 + timedelta(days=3)), "prestashop")
+    assert [(d["rule"], d["code"]) for d in late.response["decisions"]] == [("PS-3", "sla_breached")]
