@@ -62,11 +62,14 @@ def what_it_would_take(res: dict) -> str:
                    "schedules are synced (every change of timers), and, on PrestaShop/CRMJetty first "
                    "messages, the GSI1 Query of the customer's orders. Without both, the means would be "
                    + ", ".join(f"{p} {new:.2f}" for p, (_, new) in projected.items())
-                   + ". Ways there: sync schedules from a DynamoDB Streams consumer (no marker to clear; "
-                   "stream reads by Lambda are free), or let the reconciler clear markers whose schedules "
-                   "match; keep a per-customer entitlement summary item updated in the payment "
-                   "transactions and read it with the ticket in one BatchGetItem, or run the two reads "
-                   "concurrently (same count, one latency).")
+                   + ". Ways there: (1) no marker at all: create the schedules a change wants *before* its "
+                   "commit, named by (subject, kind, version, due time) so that attempts that lose a "
+                   "version race never overwrite the winner's, fire a schedule only if the state wants that "
+                   "version *and* due time, and delete retired ones after the commit (a failed delete "
+                   "leaves a schedule that fires once, stale, and deletes itself); or sync from a DynamoDB "
+                   "Streams consumer. Either removes GSI2 and its writes too. (2) Keep a per-customer "
+                   "entitlement summary item updated in the payment transactions and read it with the "
+                   "ticket head in one BatchGetItem.")
     stages = res["stages"]["stages"]
     if cpu["memory"]["p99"] > TARGET_P99_MS:
         band = list(cpu["bands"].values())[-1]
@@ -81,14 +84,11 @@ def what_it_would_take(res: dict) -> str:
     if cold["ratio"] > TARGET_RATIO:
         app, boto = cold["app"], cold["boto3"]
         without = (app["total_s"] - app["warm_up_s"]) / boto["total_s"]
-        y = cold["yaml"]
-        yaml_saving = (y["SafeLoader"] - y["CSafeLoader"]) / 1000 if "CSafeLoader" in y else 0.0
         out.append(f"- **c. cold start.** `bootstrap.warm_up()` is {app['warm_up_s'] * 1000:.0f} ms of the "
                    f"{app['total_s'] * 1000:.0f} ms ({app['language_s'] * 1000:.0f} ms langdetect profiles, the "
-                   "rest reading and compiling the lexicons); without it the ratio would be "
-                   f"{without:.2f}, but the first customer message would pay it instead. libyaml's "
-                   f"`CSafeLoader` instead of `yaml.safe_load` would save {yaml_saving * 1000:.0f} ms "
-                   f"(ratio {(app['total_s'] - yaml_saving) / boto['total_s']:.2f}); the rest is imports "
+                   "rest compiling the lexicons); without it the ratio would be "
+                   f"{without:.2f}, but the first customer message would pay it instead. Already done: "
+                   "libyaml's loader for the bundled YAML, each lexicon compiled once. The rest is imports "
                    "(table): pydantic model building for profiles and rules, chalice, the credential "
                    "patterns. Further: precompile profiles and lexicons to plain data at package time, "
                    "and defer pydantic schema building for models off the webhook path. On AWS the "
