@@ -66,7 +66,9 @@ def what_it_would_take(res: dict) -> str:
                    "commit, named by (subject, kind, version, due time) so that attempts that lose a "
                    "version race never overwrite the winner's, fire a schedule only if the state wants that "
                    "version *and* due time, and delete retired ones after the commit (a failed delete "
-                   "leaves a schedule that fires once, stale, and deletes itself); or sync from a DynamoDB "
+                   "leaves a schedule that fires once, stale, and deletes itself), at the price of a Scheduler "
+                   "outage failing the webhooks whose change needs a schedule (today the reconciler "
+                   "repairs those later and the webhook succeeds); or sync from a DynamoDB "
                    "Streams consumer. Either removes GSI2 and its writes too. (2) Keep a per-customer "
                    "entitlement summary item updated in the payment transactions and read it with the "
                    "ticket head in one BatchGetItem.")
