@@ -7,13 +7,16 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from soak.report import kept_section
+
 from . import ROOT, SCALES, SEED, Stopwatch, aws_test_env, machine, progress
 
 HEADER = """# Benchmarks
 
 Regenerate with `make bench` (runs `python -m bench`; `python -m bench --quick` is a smaller
 smoke run). Every figure below was measured by the run that wrote this file, except the
-prices and latencies of section e, which are stated as assumptions.
+prices and latencies of section e, which are stated as assumptions, and the reliability soak
+at the end, which `make soak` writes (and `make bench` keeps).
 
 - Run: {when}, scale `{scale}`, seed {seed}, `python -m bench` took {runtime}.
 - Machine: {cpu}, nproc {nproc}, {os}, Python {python} (single-threaded measurements).
@@ -90,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     package = {k: v for k, v in (("script", args.package_script), ("outdir", args.package_dir)) if v}
     results, seconds = measure(scale, package)
     runtime = time.perf_counter() - started
-    args.output.write_text(render(results, seconds, scale, runtime), encoding="utf-8")
+    text = render(results, seconds, scale, runtime)
+    kept = kept_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0
 

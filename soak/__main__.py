@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from .report import markdown
+from .report import bench_section, markdown, splice
 from .session import Settings, run
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BENCHMARKS = RESULTS.parents[1] / "BENCHMARKS.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moto", type=int, default=1_000, metavar="M",
                         help="deliveries of the smaller run on moto DynamoDB + Scheduler (0: skip)")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--benchmarks", type=Path, default=BENCHMARKS,
+                        help="its soak section is rewritten with the new table")
     args = parser.parse_args(argv)
 
     results = [run(Settings(deliveries=args.deliveries, seed=args.seed))]
@@ -28,8 +32,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run(Settings(deliveries=args.moto, seed=args.seed, backend="moto", round_hours=6,
                                     audit_every=2)))
     command = f"python -m soak --deliveries {args.deliveries} --seed {args.seed} --moto {args.moto}"
-    text = markdown(results, command)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = markdown(results, command, when)
     args.output.write_text(text)
+    if args.benchmarks.exists():
+        section = bench_section(results, command, when)
+        args.benchmarks.write_text(splice(args.benchmarks.read_text(encoding="utf-8"), section),
+                                   encoding="utf-8")
     print(text)
     return 0 if all(r.ok for r in results) else 1
 

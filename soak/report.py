@@ -97,12 +97,42 @@ HEADER = ("| backend | deliveries | unique events | duplicates (same id) | re-se
           "| CMS-4: customers with two open tickets | 500s, 4xx, given up | runtime |")
 
 
-def markdown(results: list[Result], command: str) -> str:
+BENCH_TITLE = "## Reliability soak (issue 8)"
+
+
+def _table(results: list[Result]) -> list[str]:
+    return [HEADER, "|" + "---|" * (HEADER.count("|") - 1)] + [row(r) for r in results]
+
+
+def bench_section(results: list[Result], command: str, when: str) -> str:
+    """The soak's part of BENCHMARKS.md: `make soak` rewrites it, `make bench` keeps it."""
+    verdict = "pass" if all(r.ok for r in results) else "FAIL"
+    return "\n".join([BENCH_TITLE, "", f"Command: `make soak` (`{command}`), run {when}: **{verdict}**; "
+                      "details, findings and method in [soak/RESULTS.md](soak/RESULTS.md).", ""]
+                     + _table(results)) + "\n"
+
+
+def kept_section(document: str) -> str:
+    """The soak section of a BENCHMARKS.md, up to the next section ('' if it has none)."""
+    _, title, rest = document.partition(BENCH_TITLE)
+    end = rest.find("\n## ")
+    return title + (rest[:end] if end >= 0 else rest).rstrip() + "\n" if title else ""
+
+
+def splice(document: str, section: str) -> str:
+    """`document` with its soak section replaced by `section`, or with it appended."""
+    old = kept_section(document)
+    if old:
+        return document.replace(old, section, 1)
+    return document.rstrip() + "\n\n" + section
+
+
+def markdown(results: list[Result], command: str, when: str) -> str:
     first = results[0].settings
     verdict = "**pass**" if all(r.ok for r in results) else "**FAIL**: see Findings"
-    lines = ["# Soak results", "", f"`{command}` (what `make soak` runs; seeded, reproducible). {verdict}.",
-             "", HEADER, "|" + "---|" * (HEADER.count("|") - 1)]
-    lines += [row(r) for r in results]
+    lines = ["# Soak results", "", f"`{command}` (what `make soak` runs; seeded, reproducible), run {when}. "
+             f"{verdict}.", ""]
+    lines += _table(results)
     lines += ["", "## Details", ""]
     for r in results:
         lines += [f"**{r.settings.backend}** ({r.settings.deliveries:,} deliveries asked, seed {r.settings.seed}, "
