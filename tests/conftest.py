@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from chalice.test import Client
+from hypothesis import settings
 
 from chalicelib.api import context
 
 from . import fakes
+
+# `make test` is repeatable: the same Hypothesis examples on every run and machine, so a red CI
+# is a regression, not luck. HYPOTHESIS_PROFILE=explore draws new examples (and may find more).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture

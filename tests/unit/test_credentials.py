@@ -5,6 +5,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from chalicelib.text.credential_patterns import is_non_value
 from chalicelib.text.credentials import find_credentials, redact
 from evaluation.credentials_eval import labelled, score
 
@@ -172,6 +173,7 @@ def test_a_url_password_never_survives_redaction(secret):
 
 def _assert_redacted_once_and_for_all(text, template, secret):
     assume(secret not in template.format(PLACEHOLDER_1))
+    assume(not is_non_value(secret))  # "password: MISSING" says there is none, by design
     once = redact(text)
     assert secret not in once.text
     assert find_credentials(once.text) == ()
