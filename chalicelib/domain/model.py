@@ -122,10 +122,15 @@ class Ticket:
     timers_synced: bool = True  # False until the schedules match `timers` (the reconciler's cue)
     vault: tuple[VaultRef, ...] = ()  # credentials still held; emptied when the ticket closes
     credentials_shared: int = 0
+    listed_messages: int | None = None  # a listed ticket carries no messages, only their count
 
     @property
     def is_open(self) -> bool:
         return self.status is TicketStatus.OPEN
+
+    @property
+    def message_count(self) -> int:
+        return len(self.messages) if self.listed_messages is None else self.listed_messages
 
     def with_message(self, message: Message) -> Ticket:
         return replace(self, messages=self.messages + (message,))

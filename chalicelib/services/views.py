@@ -17,7 +17,7 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
             "customer_id": ticket.customer_id, "status": ticket.status.value,
             "opened_at": iso(ticket.opened_at), "closed_at": iso(ticket.closed_at),
             "close_reason": ticket.close_reason, "linked_to": ticket.linked_to,
-            "message_count": len(ticket.messages), "version": ticket.version,
+            "message_count": ticket.message_count, "version": ticket.version,
             "credentials_shared": ticket.credentials_shared,
             "credentials": _credentials_note(ticket)}
 

@@ -152,6 +152,15 @@ class TestTicketStoreContract:
         page = store.list_tickets(TicketQuery(seller_id="acme", status="open"))
         assert [t.thread_id for t in page.items] == ["th-2", "th-0"]
 
+    def test_listed_tickets_report_their_message_count(self, store):
+        ticket = a_ticket()
+        create(store, ticket)
+        second = a_message(2, T0 + timedelta(minutes=5))
+        store.commit(change("wh-2", TicketWrite(replace(ticket.with_message(second), version=2), 1,
+                                                (second,))))
+        [listed] = store.list_tickets(TicketQuery(seller_id="acme")).items
+        assert listed.message_count == 2
+
     def test_tickets_filter_by_opening_window_and_due_timers(self, store):
         for n in range(4):
             create(store, a_ticket(f"th-{n}", at=T0 + timedelta(hours=n),

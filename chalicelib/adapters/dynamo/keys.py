@@ -15,7 +15,7 @@ Layout (PK / SK):
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -110,6 +110,7 @@ def ticket_item(ticket: Ticket) -> dict:
             "sla": json.dumps([_clock_dict(c) for c in ticket.sla]),
             "vault": json.dumps([[v.entry_id, v.kind, v.label] for v in ticket.vault]),
             "credentials_shared": ticket.credentials_shared,
+            "message_count": ticket.message_count,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
             **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
@@ -157,6 +158,11 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
         timers_synced="GSI2PK" not in item)
+
+
+def listed_ticket_from_item(item: dict) -> Ticket:
+    """A ticket head from a list: its messages are not read, only their count."""
+    return replace(ticket_from_item(item), listed_messages=int(item.get("message_count", 0)))
 
 
 VAULT_RETENTION = timedelta(days=30)

@@ -140,7 +140,7 @@ class DynamoTicketStore:
             if len(found) > query.limit or "LastEvaluatedKey" not in page:
                 break
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        items = [keys.ticket_from_item(i) for i in found[: query.limit]]
+        items = [keys.listed_ticket_from_item(i) for i in found[: query.limit]]
         cursor = None
         if len(found) > query.limit:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
