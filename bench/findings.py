@@ -103,7 +103,10 @@ def what_it_would_take(res: dict) -> str:
                    f"(${cost['cost']['wru']:.2f}); the largest: " + ", ".join(f"{k} {v:.2f}" for k, v in top)
                    + ". Transactions double every item; the delivery record carries the whole response; "
                    "GSI1 projects ALL attributes, so every ticket rewrite is also an index write of its "
-                   f"full size. An HTTP API instead of REST gives ${cost['http_api_total']:.2f}; a KEYS_ONLY "
+                   f"full size. An HTTP API instead of REST gives ${cost['http_api_total']:.2f}, but Chalice "
+                   "generates REST APIs only (aws/chalice#1321, open): it would take an HTTP API or a "
+                   "function URL added in the merge template, with a shim turning its v2 events into "
+                   "the v1 events the app routes; a KEYS_ONLY "
                    "or INCLUDE projection on GSI1, a compressed response in the delivery record, and "
                    "no marker update would cut most of the rest.")
     return "\n".join(out) or "Every target is met."
