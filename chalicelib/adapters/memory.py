@@ -7,8 +7,8 @@ import threading
 from dataclasses import replace
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
-from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller, Ticket,
-                                     parse_order_subject)
+from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
+                                     Ticket, parse_order_subject)
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 

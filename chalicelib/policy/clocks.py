@@ -69,7 +69,8 @@ def _keep_fired(clock: SlaClock, before: SlaClock | None) -> SlaClock:
 def _newly_breached(clock: SlaClock, before: dict) -> bool:
     """Breached in the replay (stopped late, or past due at the close) and not yet recorded."""
     old = before.get((clock.name, clock.started_at))
-    return clock.state is ClockState.BREACHED and (old is None or old.state is not ClockState.BREACHED)
+    recorded = old is not None and old.state is ClockState.BREACHED
+    return clock.state is ClockState.BREACHED and not recorded
 
 
 def on_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
@@ -137,11 +138,13 @@ def on_close(profile: Profile, ticket: Ticket) -> Ticket:
 
 
 def _closing(sla: tuple[SlaClock, ...], at: datetime | None) -> tuple[SlaClock, ...]:
-    """Running reply clocks at a close: breached if past due, else paused; a bug fix is still owed."""
+    """Running reply clocks at a close: breached if past due, else paused; a bug fix stays owed."""
     def closed(c: SlaClock) -> SlaClock:
         if not c.running or c.name == "bugfix":
             return c
-        return c.stopped(at) if at is not None and at > c.due_at else replace(c, state=ClockState.PAUSED)
+        if at is not None and at > c.due_at:
+            return c.stopped(at)
+        return replace(c, state=ClockState.PAUSED)
     return tuple(closed(c) for c in sla)
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
-from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential, Seller,
-                                     Ticket)
+from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential,
+                                     Seller, Ticket)
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order, Payment,
-                                     Refund, SealedCredential, Seller, SlaClock, Ticket,
+from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order,
+                                     Payment, Refund, SealedCredential, Seller, SlaClock, Ticket,
                                      TicketStatus, Timer, VaultRef, parse_order_subject)
 
 GSI1 = "GSI1"
@@ -124,8 +124,9 @@ def early_close_item(early: EarlyClose, recorded_at: datetime) -> dict:
 
 
 def early_close_from_item(item: dict) -> EarlyClose:
-    return EarlyClose(ticket_id=item["PK"].removeprefix("TICKET#"), closed_at=_dt(item["closed_at"]),
-                      closed_by=item.get("closed_by"), version=int(item["version"]))
+    return EarlyClose(ticket_id=item["PK"].removeprefix("TICKET#"),
+                      closed_at=_dt(item["closed_at"]), closed_by=item.get("closed_by"),
+                      version=int(item["version"]))
 
 
 def _clock_dict(clock: SlaClock) -> dict:
