@@ -14,6 +14,7 @@ from .context import services
 bp = Blueprint(__name__)
 logger = logging.getLogger("ticketwarden.timers")
 RECONCILE_BATCH = 200
+RECONCILE_SPARE_MS = 60_000  # of the 240 s timeout: a batch of 200 takes seconds, not a minute
 
 
 class TimerInput(BaseModel):
@@ -51,7 +52,11 @@ def timer(event: dict, context) -> dict:
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES), name="reconciler")
 def reconciler(event) -> dict:
-    """Repairs schedules whose sync failed after a commit (crash window, throttling)."""
-    result = services().timer_sync.reconcile(limit=RECONCILE_BATCH)
+    """Repairs schedules whose sync failed after a commit (crash window, throttling), batch
+    after batch while more than RECONCILE_SPARE_MS of the run's time is left."""
+    context = getattr(event, "context", None)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    more_time = (lambda: remaining() > RECONCILE_SPARE_MS) if remaining else (lambda: True)
+    result = services().timer_sync.drain(RECONCILE_BATCH, more_time)
     logger.info("reconciler pass", extra=result)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.model import Timer, parse_order_subject
@@ -53,9 +53,32 @@ class TimerSync:
             return False
 
     def reconcile(self, limit: int = 100) -> dict:
-        """Re-apply desired timers for subjects whose schedules may be out of sync."""
+        """Re-apply desired timers for one batch of subjects whose schedules may be out of sync."""
+        return self._repair(self.store.unsynced_subjects(limit))
+
+    def drain(self, batch: int, more_time: Callable[[], bool]) -> dict:
+        """One batch, then more while time lasts, until the cue is empty: a backlog (after a
+        Scheduler outage) clears in one run. Stops at the first failed sync (the Scheduler is
+        still struggling: the next run tries again) and when a batch brings no subject it has
+        not already tried (a cue that cannot be cleared, or the index lagging)."""
+        totals, tried = {"repaired": 0, "failed": 0, "batches": 0}, set()
+        while totals["batches"] == 0 or more_time():
+            subjects = self.store.unsynced_subjects(batch)
+            fresh = [s for s in subjects if s not in tried]
+            if not fresh:
+                break
+            tried.update(fresh)
+            result = self._repair(fresh)
+            totals["repaired"] += result["repaired"]
+            totals["failed"] += result["failed"]
+            totals["batches"] += 1
+            if result["failed"] or len(subjects) < batch:
+                break
+        return totals
+
+    def _repair(self, subjects: Iterable[str]) -> dict:
         repaired = failed = 0
-        for subject_id in self.store.unsynced_subjects(limit):
+        for subject_id in subjects:
             state = self._load(subject_id)
             if state is None:
                 continue

@@ -31,4 +31,5 @@ def test_the_reconciler_reports_what_it_repaired(client, services):
     open_ticket(client)
     event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
                                             detail={}, resources=[])
-    assert client.lambda_.invoke("reconciler", event).payload == {"repaired": 1, "failed": 0}
+    assert client.lambda_.invoke("reconciler", event).payload == {"repaired": 1, "failed": 0,
+                                                                  "batches": 1}

@@ -90,3 +90,36 @@ def test_ps_3_reminder_then_breach_are_recorded_on_the_ticket(wiring):
     ticket = wiring.store.load_ticket(ticket_id)
     assert [(d.rule, d.code) for d in ticket.decisions][-2:] == [("PS-3", "sla_reminder"), ("PS-3", "sla_breached")]
     assert [c.state.value for c in ticket.sla] == ["breached"]
+
+
+def backlog(wiring, tickets: int) -> list[str]:
+    """A Scheduler outage: every first message commits, no schedule is made."""
+    wiring.scheduler.fail_next(tickets)
+    return [deliver(wiring, message_event(thread_id=f"outage-{n}", customer_id=f"c-{n}"))["ticket"]["id"]
+            for n in range(tickets)]
+
+
+def test_the_reconciler_drains_a_backlog_larger_than_a_batch_in_one_run(wiring):
+    ids = backlog(wiring, 45)
+    assert wiring.timer_sync.drain(batch=20, more_time=lambda: True) == {
+        "repaired": 45, "failed": 0, "batches": 3}
+    assert wiring.store.unsynced_subjects() == []
+    assert all(wiring.scheduler.pending(i) for i in ids)
+
+
+def test_the_reconciler_stops_at_a_failed_batch_and_after_one_batch_when_time_is_short(wiring):
+    backlog(wiring, 45)
+    wiring.scheduler.fail_next(1)  # still struggling: the next run tries again
+    assert wiring.timer_sync.drain(batch=20, more_time=lambda: True) == {
+        "repaired": 19, "failed": 1, "batches": 1}
+    assert wiring.timer_sync.drain(batch=20, more_time=lambda: False) == {
+        "repaired": 20, "failed": 0, "batches": 1}  # one batch, whatever the time left
+    assert len(wiring.store.unsynced_subjects(limit=100)) == 6
+
+
+def test_the_reconciler_does_not_spin_on_a_cue_it_cannot_clear(wiring):
+    [ticket_id] = backlog(wiring, 1)
+    wiring.store.mark_timers_synced = lambda subject_id, version: None  # the cue stays
+    assert wiring.timer_sync.drain(batch=20, more_time=lambda: True) == {
+        "repaired": 1, "failed": 0, "batches": 1}
+    assert wiring.store.unsynced_subjects() == [ticket_id]
