@@ -110,7 +110,8 @@ class PolicyService:
 
 
 def _closed_early(ticket: Ticket, early_close: EarlyClose | None) -> Ticket:
-    """The thread was closed before this first message arrived: the ticket opens closed."""
-    if early_close is None or not ticket.is_open:
+    """A close that arrived before this first message, sent after it: the ticket opens closed.
+    A first message sent after that close opens the ticket as usual (the thread went on)."""
+    if early_close is None or not ticket.is_open or ticket.opened_at > early_close.closed_at:
         return ticket
-    return ticket.closed(max(early_close.closed_at, ticket.opened_at), "thread_closed")
+    return ticket.closed(early_close.closed_at, "thread_closed")

@@ -103,3 +103,11 @@ def test_ps_3_a_late_answer_is_answered_with_its_breach(wiring):
     late = deliver(wiring, message_event(thread_id="ps-2", author="seller", body="Sorry for the delay.",
                                          at=T0 + timedelta(days=3)), "prestashop")
     assert [(d["rule"], d["code"]) for d in late.response["decisions"]] == [("PS-3", "sla_breached")]
+
+
+def test_a_first_message_sent_after_an_early_close_opens_the_ticket_as_usual(wiring):
+    deliver(wiring, thread_closed_event(thread_id="t-old", at=T0))  # a thread from before
+    opened = deliver(wiring, message_event(thread_id="t-old", customer_id="c-3",
+                                           at=T0 + timedelta(days=2)))
+    assert opened.response["ticket"]["status"] == "open"
+    assert open_tickets(wiring, "c-3") == ["t-old"]
