@@ -24,6 +24,7 @@ class Settings:
     profile_dirs: tuple[Path, ...] = ()
     vault_key_id: str = "alias/ticketwarden-vault"
     secrets_path: str = ""  # SSM path of marketplace signing secrets; empty: from the table
+    warm_up: bool = True  # load the text models at init: off for functions that read no text
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -39,4 +40,5 @@ class Settings:
             scheduler_role_arn=env.get("TICKETWARDEN_SCHEDULER_ROLE_ARN", ""),
             vault_key_id=env.get("TICKETWARDEN_VAULT_KEY_ID", cls.vault_key_id),
             secrets_path=env.get("TICKETWARDEN_SECRETS_PATH", ""),
+            warm_up=_flag(env.get("TICKETWARDEN_WARM_UP", "true")),
             profile_dirs=tuple(Path(p) for p in env.get("TICKETWARDEN_PROFILE_DIRS", "").split(":") if p))

@@ -29,6 +29,13 @@ FOLLOW_UPS = "two customer messages in a row"
 
 
 
+def _follow_ups(s: Story, mp: str, seller: str, customer: str, thread: str, at: float) -> None:
+    """A customer message, sometimes a second one right after it (a tight pair)."""
+    s.message(mp, seller, customer, thread, at)
+    if s.chance(0.3):
+        s.message(mp, seller, customer, thread, at + s.between(10, 50), tight=FOLLOW_UPS)
+
+
 def _cmsmart(s: Story) -> None:
     mp, customer, thread = "cmsmart", f"c-cms-{s.n}", f"cms-{s.n}"
     roll = s.rng.random()
@@ -48,9 +55,7 @@ def _cmsmart(s: Story) -> None:
     s.message(mp, "acme", customer, thread, s.between(1 * H, 3 * H), "seller", REPLY)
     if s.chance(0.7):
         at = s.between(4 * H, 6 * H)
-        s.message(mp, "acme", customer, thread, at)
-        if s.chance(0.3):
-            s.message(mp, "acme", customer, thread, at + s.between(10, 50), tight=FOLLOW_UPS)
+        _follow_ups(s, mp, "acme", customer, thread, at)
     if s.chance(0.5):
         s.message(mp, "acme", customer, thread, s.between(7 * H, 9 * H), "seller", REPLY)
     if s.chance(0.6):  # else CMS-5 closes it after 3 days
@@ -80,9 +85,7 @@ def _prestashop(s: Story) -> None:
         if s.chance(0.5):
             s.message(mp, "acme", customer, thread, s.between(3 * D, 8 * D), "seller", REPLY, tags=["fix_released"])
     at = s.between(12 * H, 13 * H)
-    s.message(mp, "acme", customer, thread, at)
-    if s.chance(0.3):
-        s.message(mp, "acme", customer, thread, at + s.between(10, 50), tight=FOLLOW_UPS)
+    _follow_ups(s, mp, "acme", customer, thread, at)
     if s.chance(0.5):
         s.close(mp, customer, thread, s.between(14 * H, 3 * D))
     if care and s.chance(0.25):  # PS-7 verdict, then PS-8 ends Business Care
@@ -113,9 +116,7 @@ def _crmjetty(s: Story) -> None:
     if s.chance(0.6):  # CRJ-5 met; else reminder and breach
         s.message(mp, "jetty", customer, thread, s.between(6 * H, 20 * H), "seller", REPLY)
     at = s.between(22 * H, 24 * H)
-    s.message(mp, "jetty", customer, thread, at)
-    if s.chance(0.3):
-        s.message(mp, "jetty", customer, thread, at + s.between(10, 50), tight=FOLLOW_UPS)
+    _follow_ups(s, mp, "jetty", customer, thread, at)
     if s.chance(0.5):
         s.close(mp, customer, thread, s.between(5 * D, 7 * D))
 

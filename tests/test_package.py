@@ -193,6 +193,12 @@ def test_every_function_gets_the_stack_wiring_and_json_logs(resources):
         assert props["LoggingConfig"]["LogFormat"] == "JSON", logical_id
 
 
+def test_only_the_api_function_loads_the_text_models_at_init(resources):
+    warm = {logical_id: resources[logical_id]["Properties"]["Environment"]["Variables"]
+            .get("TICKETWARDEN_WARM_UP", "true") for logical_id in FUNCTIONS}
+    assert warm == {"APIHandler": "true", "Timer": "false", "Reconciler": "false"}
+
+
 def test_alarms_watch_the_api_the_timer_and_the_reconciler(resources):
     alarms = {k: r["Properties"] for k, r in resources.items()
               if r["Type"] == "AWS::CloudWatch::Alarm"}

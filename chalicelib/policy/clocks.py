@@ -76,17 +76,16 @@ def _newly_breached(clock: SlaClock, before: dict) -> bool:
 def on_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
     """Start or stop the clocks this message concerns; one stopped past its due time is a
     breach, recorded now (its timer, late, would find nothing to do)."""
-    sla = _moved(profile, ticket, message)
-    breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
-                     if old.running and new.state is ClockState.BREACHED)
-    return replace(ticket, sla=sla).with_decisions(breached)
-
-
-def _moved(profile: Profile, ticket: Ticket, message: Message) -> tuple[SlaClock, ...]:
     clocks = list(ticket.sla)
+    if ticket.is_open:  # a closed ticket waits for no answer; a bug fix is still owed
+        clocks = _reply_clocks(profile, clocks, message)
     bugfix = profile.rule_of_type("bugfix_deadline")
-    if not ticket.is_open:  # a closed ticket waits for no answer; a bug fix is still owed
-        return tuple(_bugfix(bugfix, clocks, ticket, message) if bugfix else clocks)
+    if bugfix and message.author is Author.SELLER:
+        clocks = _bugfix(bugfix, clocks, ticket, message)
+    return _with_breaches(profile, ticket, tuple(clocks))
+
+
+def _reply_clocks(profile: Profile, clocks: list[SlaClock], message: Message) -> list[SlaClock]:
     if message.author is Author.SELLER and not message.automated:
         clocks = [c.stopped(message.sent_at) if c.name in ("first_response", "reply") else c
                   for c in clocks]
@@ -96,9 +95,14 @@ def _moved(profile: Profile, ticket: Ticket, message: Message) -> tuple[SlaClock
     reply = profile.rule_of_type("reply_sla")
     if reply and message.author is Author.CUSTOMER and not _running(clocks, "reply"):
         clocks.append(_clock(profile, reply, "reply", message.sent_at))
-    if bugfix and message.author is Author.SELLER:
-        clocks = _bugfix(bugfix, clocks, ticket, message)
-    return tuple(clocks)
+    return clocks
+
+
+def _with_breaches(profile: Profile, ticket: Ticket, sla: tuple[SlaClock, ...]) -> Ticket:
+    """`ticket` with clocks `sla` (same order, maybe more): each clock they breach is recorded."""
+    breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
+                     if old.running and new.state is ClockState.BREACHED)
+    return replace(ticket, sla=sla).with_decisions(breached)
 
 
 def _named(clocks: list[SlaClock], name: str) -> bool:
@@ -131,10 +135,7 @@ def _bugfix(rule: Rule, clocks: list[SlaClock], ticket: Ticket, message: Message
 def on_close(profile: Profile, ticket: Ticket) -> Ticket:
     """A closed ticket waits for no answer: its reply clocks pause, except one already past due
     at the close, which is breached now (its timer's firing may come late and find it stale)."""
-    sla = _closing(ticket.sla, ticket.closed_at)
-    breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
-                     if new.state is ClockState.BREACHED and old.running)
-    return replace(ticket, sla=sla).with_decisions(breached)
+    return _with_breaches(profile, ticket, _closing(ticket.sla, ticket.closed_at))
 
 
 def _closing(sla: tuple[SlaClock, ...], at: datetime | None) -> tuple[SlaClock, ...]:
@@ -188,8 +189,8 @@ def with_timers(profile: Profile, ticket: Ticket) -> Ticket:
 
 
 def finish(profile: Profile, before: Ticket | None, after: Ticket) -> Ticket:
-    """Last step before any ticket write: a closed ticket pauses its clocks and forgets its
-    credentials (CRJ-3: deleted when the request closes); then derive its timers."""
+    """Last step before any ticket write: a ticket that closes stops its reply clocks and
+    forgets its credentials (CRJ-3: deleted when the request closes); then derive its timers."""
     if (before is None or before.is_open) and not after.is_open:
         after = replace(on_close(profile, after), holds_slot=False)
     if not after.is_open and after.vault:

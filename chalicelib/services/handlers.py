@@ -16,7 +16,7 @@ from chalicelib.policy import engine, expiry
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
 from . import open_slot
-from .plans import Plan
+from .plans import Plan, added_decisions
 from .credentials import CredentialKeeper
 from .orders import OrderService
 from .policy import PolicyService
@@ -120,7 +120,7 @@ class WebhookHandlers:
             return Plan(ticket=ticket, note="ticket already closed")
         closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1)
         closed = self.policy.finish(ticket, closed)
-        decisions = _added_decisions(ticket, closed)
+        decisions = added_decisions(ticket, closed)
         return Plan(tickets=(TicketWrite.replacing(ticket, closed),), ticket=closed,
                     slots=open_slot.release(ticket), decisions=decisions,
                     deciding=engine.deciding(decisions))
@@ -139,7 +139,7 @@ class WebhookHandlers:
         fired, decisions = expiry.fire(profile, ticket, event.kind, now)
         fired = replace(fired.with_decisions(decisions), version=ticket.version + 1)
         fired = self.policy.finish(ticket, fired)
-        decisions = _added_decisions(ticket, fired)
+        decisions = added_decisions(ticket, fired)
         slots = open_slot.release(ticket) if ticket.is_open and not fired.is_open else ()
         return Plan(tickets=(TicketWrite.replacing(ticket, fired),), ticket=fired, slots=slots,
                     decisions=decisions, deciding=engine.deciding(decisions))
@@ -155,11 +155,6 @@ class WebhookHandlers:
 def _opens(ticket: Ticket, message: Message) -> bool:
     """The customer's first message opens the ticket, even if a seller message overtook it."""
     return message.author is Author.CUSTOMER and ticket.is_open and not ticket.heard_customer
-
-
-def _added_decisions(before: Ticket, after: Ticket):
-    """Decisions are only ever appended: the new ones are the tail."""
-    return after.decisions[len(before.decisions):]
 
 
 def _with_sealed(plan: Plan, sealed) -> Plan:

@@ -30,13 +30,14 @@ class OrderService:
         before = self.store.load_order(marketplace, payment.order_id)
         order = with_payment(before or Order(marketplace, payment.order_id), payment)
         plan = self._derived(before, order)
-        rule = self._profile(order).rule_of_type("duplicate_payment")
+        profile = self._profile(order)
+        rule = profile.rule_of_type("duplicate_payment")
         pending = pending_payment_notice(settled_payments(order.payments), payment.order_id)
         if rule is None or payment.status != "pending" or not pending or not plan.orders:
             return plan
         notice = Decision(rule=rule.id, outcome="flag", code="payment_pending",
                           reason="payment pending: the customer must not pay again",
-                          policy=self._profile(order).ref, evidence={"payment_id": payment.payment_id})
+                          policy=profile.ref, evidence={"payment_id": payment.payment_id})
         noticed = replace(plan.order, decisions=plan.order.decisions + (notice,))
         return replace(plan, orders=(replace(plan.orders[0], order=noticed),), order=noticed,
                        decisions=plan.decisions + (notice,),

@@ -21,3 +21,8 @@ class Plan:
     actions: tuple[Action, ...] = ()
     deciding: Decision | None = None
     note: str | None = None
+
+
+def added_decisions(before: Ticket | None, after: Ticket) -> tuple[Decision, ...]:
+    """Decisions are only ever appended: the new ones are the tail."""
+    return after.decisions[len(before.decisions) if before else 0:]

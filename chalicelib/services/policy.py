@@ -19,7 +19,7 @@ from chalicelib.policy.verdict import settle
 from chalicelib.text.facts import TextFacts
 
 from . import open_slot
-from .plans import Plan
+from .plans import Plan, added_decisions
 from .ports import TenantDirectory, TicketStore, TicketWrite
 
 MONEY_RULE_TYPES = ("other_shop", "incompatible_version", "support_entitlement")
@@ -84,8 +84,7 @@ class PolicyService:
               decisions: tuple = (), **fields) -> Plan:
         """The write and the answer; SLA breaches the clocks recorded are answered too."""
         ticket = clocks.finish(profile, before, ticket)
-        added = ticket.decisions[len(before.decisions) if before else 0:]
-        decisions = decisions + tuple(d for d in added if d not in decisions)
+        decisions += tuple(d for d in added_decisions(before, ticket) if d not in decisions)
         return Plan(tickets=(replace(write, ticket=ticket),), ticket=ticket, decisions=decisions,
                     **fields)
 
