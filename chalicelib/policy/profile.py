@@ -63,9 +63,6 @@ class Profile:
         """What every decision records (CRJ-11: the policy may change without notice)."""
         return f"{self.name}@{self.version}"
 
-    def rules_for(self, when: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.when == when)
-
     def rule_of_type(self, rule_type: str) -> Rule | None:
         return next((r for r in self.rules if r.type == rule_type), None)
 
