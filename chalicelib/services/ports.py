@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
+from chalicelib.domain.notices import Notice
 from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential,
                                      Seller, Ticket)
 
@@ -88,6 +89,7 @@ class Change:
     slots: tuple[SlotWrite, ...] = ()
     orders: tuple[OrderWrite, ...] = ()
     early_closes: tuple[EarlyClose, ...] = ()  # each must find neither a ticket nor a close
+    notices: tuple[Notice, ...] = ()  # the outbox: written in the same transaction, sent after it
 
 
 @dataclass(frozen=True)
