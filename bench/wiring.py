@@ -3,16 +3,14 @@ moto in-process, always through `bootstrap.build`; and one way to deliver an eve
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.api import direct
 from chalicelib import bootstrap
 from chalicelib.adapters.kms_vault import FakeVault
 from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
 from chalicelib.adapters.memory_timers import InMemoryTimers
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
 from chalicelib.domain.model import Marketplace
 from chalicelib.services.clock import FixedClock
 from chalicelib.settings import Settings
@@ -95,8 +93,4 @@ def warm_tenants(services: bootstrap.Services, sellers) -> None:
 
 
 def deliver(services: bootstrap.Services, marketplace: str, event: dict, webhook_id: str):
-    """What the webhook route does after the signature check: JSON + pydantic, then the service."""
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return services.ingest.process(services.ingest.marketplace(marketplace), webhook_id, body,
-                                   wire.type, schemas.to_domain(wire, marketplace))
+    return direct.deliver(services, event, marketplace, webhook_id)

@@ -14,13 +14,12 @@ import pytest
 pytestmark = pytest.mark.xdist_group("privacy-scan")
 from moto import mock_aws
 
+from chalicelib.api import direct
 from chalicelib import bootstrap
 from chalicelib.adapters.dynamo.schema import create_table
 from chalicelib.adapters.dynamo.store import DynamoTicketStore
 from chalicelib.adapters.kms_vault import KmsVault, ensure_key
 from chalicelib.adapters.memory_timers import InMemoryTimers
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
 from chalicelib.local import moto_dynamodb
 from chalicelib.services.clock import FixedClock
 from chalicelib.settings import Settings
@@ -50,10 +49,7 @@ def wiring(aws_env):
 
 
 def deliver(services, event: dict, n: int):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return services.ingest.process(services.ingest.marketplace("cmsmart"), f"wh-{n}", body,
-                                   wire.type, schemas.to_domain(wire, "cmsmart")).response
+    return direct.deliver(services, event, "cmsmart", f"wh-{n}").response
 
 
 def everything_stored(dynamodb) -> str:

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from chalice.test import Client
 
+from chalicelib.api import direct
 from chalicelib.api import context, schemas
-from chalicelib.api.webhooks import parse_event
 from chalicelib.adapters.memory import InMemoryTicketStore
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.events import TimerFired
@@ -57,11 +57,8 @@ def wiring():
 
 
 def deliver(wiring, event: dict, marketplace: str = "cmsmart", webhook_id: str | None = None):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace(marketplace),
-                                 webhook_id or f"wh-{event['data'].get('message_id', id(event))}",
-                                 body, wire.type, schemas.to_domain(wire, marketplace))
+    return direct.deliver(wiring, event, marketplace,
+                          webhook_id or f"wh-{event['data'].get('message_id', id(event))}")
 
 
 def fire(wiring, request):

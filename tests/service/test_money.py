@@ -1,14 +1,12 @@
 """Payments, entitlements and refunds through bootstrap.build with in-memory fakes."""
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api.direct import deliver
 from chalicelib.domain.events import TimerFired
 from chalicelib.domain.model import Marketplace, Seller
 from tests import fakes
@@ -25,13 +23,6 @@ def wiring():
     services.tenants.add_seller(Seller("jetty"))
     return services
 
-
-def deliver(wiring, event: dict, marketplace: str, webhook_id: str | None = None):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace(marketplace),
-                                 webhook_id or f"wh-{hash(body)}", body, wire.type,
-                                 schemas.to_domain(wire, marketplace))
 
 
 def ps_ticket(wiring, thread: str, at=T0):

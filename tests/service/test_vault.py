@@ -1,12 +1,10 @@
 """CRJ-3 through the services: redacted text, sealed originals, seller read-back, deletion on close."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api import direct
 from chalicelib.domain.errors import DependencyError, NotFoundError
 from tests import fakes
 from tests.builders import message_event, thread_closed_event
@@ -20,10 +18,7 @@ def wiring():
 
 
 def deliver(wiring, event: dict):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace("cmsmart"), f"wh-{hash(body)}", body,
-                                 wire.type, schemas.to_domain(wire, "cmsmart")).response
+    return direct.deliver(wiring, event, "cmsmart").response
 
 
 def test_crj_3_credentials_are_redacted_from_the_stored_message(wiring):
