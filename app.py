@@ -5,7 +5,9 @@ from chalicelib import bootstrap, logs
 from chalicelib.api import local, status, timers, webhooks
 from chalicelib.settings import Settings
 
-settings = Settings.from_env()
+settings = Settings.from_env()  # a setting that cannot work fails here, in the init phase
+if settings.in_lambda:
+    settings.require_scheduler_target()
 app = Chalice(app_name="ticketwarden", configure_logs=False)  # logs.configure owns logging
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(status.bp)

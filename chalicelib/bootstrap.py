@@ -95,6 +95,7 @@ def _kms_vault(settings: Settings) -> CredentialVault:
 def _eventbridge_timers(settings: Settings) -> TimerScheduler:
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.scheduler import EventBridgeTimers
+    settings.require_scheduler_target()
     return EventBridgeTimers(client("scheduler"), group=settings.schedule_group,
                              target_arn=settings.timer_function_arn,
                              role_arn=settings.scheduler_role_arn)

@@ -1,31 +1,14 @@
 """In-memory store and directory: same contract as the DynamoDB ones, for tests and simulations."""
 from __future__ import annotations
 
-import base64
-import json
 import threading
 from dataclasses import replace
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
+from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
-
-
-def encode_cursor(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
-
-
-def decode_cursor(cursor: str) -> dict:
-    """Opaque to clients; a cursor that does not decode is their input error."""
-    from chalicelib.domain.errors import InvalidInputError
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(key, dict):
-            raise ValueError
-        return key
-    except (ValueError, TypeError, UnicodeError) as exc:
-        raise InvalidInputError("cursor is not valid", [("cursor", "not a cursor from a previous page")]) from exc
 
 
 def _slot_key(slot: SlotWrite) -> tuple[str, str, str]:

@@ -6,7 +6,7 @@ from datetime import timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.memory import decode_cursor, encode_cursor
+from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       SlotTakenError)
 from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
