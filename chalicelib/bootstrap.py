@@ -53,7 +53,8 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
                            wall_clock=wall_clock or SystemClock())
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
                     clock=clock, profiles=profiles, ingest=ingest,
-                    status=StatusService(store=store, tenants=tenants, profiles=profiles, vault=vault),
+                    status=StatusService(store=store, tenants=tenants, profiles=profiles,
+                                         vault=vault),
                     timers=TimerHandlers(store=store, loader=loader, timer_sync=timer_sync,
                                          clock=clock),
                     timer_sync=timer_sync)

@@ -13,7 +13,8 @@ from . import schemas
 from .webhooks import parse_event
 
 
-def deliver(services, event: dict | bytes, marketplace: str, webhook_id: str | None = None) -> Outcome:
+def deliver(services, event: dict | bytes, marketplace: str,
+            webhook_id: str | None = None) -> Outcome:
     """Deliver `event` (a dict is encoded as JSON) as an authenticated webhook of `marketplace`;
     without `webhook_id`, one is derived from the body (the same body replays as a duplicate)."""
     body = event if isinstance(event, bytes) else json.dumps(event).encode()

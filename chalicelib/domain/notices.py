@@ -1,4 +1,4 @@
-"""Outbound notices: what a change wants the outside world to know, as data (CONTRACT "Outbound notices").
+"""Outbound notices: what a change wants the outside world to know, as data.
 
 Decided by the pure policy code next to its decisions, carried on the services' `Change` and
 written in the same transaction as the state that caused them (the outbox). Delivery, fan-out

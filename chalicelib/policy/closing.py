@@ -27,7 +27,8 @@ class Closing:
 
 
 def close_ticket(profile: Profile, ticket: Ticket, at: datetime, reason: str, *,
-                 status: TicketStatus = TicketStatus.CLOSED, linked_to: str | None = None) -> Closing:
+                 status: TicketStatus = TicketStatus.CLOSED,
+                 linked_to: str | None = None) -> Closing:
     closed = replace(ticket.closed(at, reason, status), holds_slot=False, vault=(),
                      linked_to=linked_to or ticket.linked_to)
     closed, breaches = clocks.on_close(profile, closed)

@@ -21,7 +21,7 @@ class MessageFacts:
     vault: tuple[VaultRef, ...] = ()  # credentials sealed from this message
     ticket: Ticket | None = None
     early_close: EarlyClose | None = None
-    payments: tuple[Payment, ...] = ()  # the customer's settled payments, when an opening needs them
+    payments: tuple[Payment, ...] = ()  # the customer's settled payments, if an opening needs them
     refunds: tuple[Refund, ...] = ()
     holder: SlotHolder | None = None  # who holds the customer's open slot, learnt from a commit
     holder_ticket: Ticket | None = None

@@ -101,7 +101,8 @@ def _had_ticket(order: Order, request: Refund, tickets: tuple[TicketPast, ...]) 
 def _with_timers(profile: Profile, order: Order) -> Order:
     wanted = []
     for decision in order.decisions:
-        duplicate = decision.evidence.get("duplicate") if decision.code == "duplicate_payment" else None
+        is_duplicate = decision.code == "duplicate_payment"
+        duplicate = decision.evidence.get("duplicate") if is_duplicate else None
         if duplicate and duplicate not in order.refunds_issued:
             due = datetime.fromisoformat(decision.evidence["refund_due"])
             kind = f"{DUPLICATE_REFUND}:{duplicate}"

@@ -78,7 +78,8 @@ def _terminate(facts: OrderFacts, effects: Effects, refund: Refund, now: datetim
     for ticket in facts.open_tickets:
         if not ticket.is_open or ticket.product_id not in covered:
             continue
-        closing = close_ticket(profile, ticket.with_decisions((decision,)), now, "entitlement_ended")
+        closing = close_ticket(profile, ticket.with_decisions((decision,)), now,
+                               "entitlement_ended")
         updates.append(TicketUpdate(ticket, closing.ticket))
         slots += closing.slots
         actions.append(closing.action)

@@ -47,7 +47,8 @@ def settle(profile: Profile, ticket: Ticket, decisions: tuple[Decision, ...], *,
     return Verdict(closing.ticket, decisions + closing.breaches, chosen, actions, closing.slots)
 
 
-def actions_for(chosen: Decision | None, status: TicketStatus | None, language: str) -> tuple[Action, ...]:
+def actions_for(chosen: Decision | None, status: TicketStatus | None,
+                language: str) -> tuple[Action, ...]:
     if chosen is None:
         return ()
     actions: list[Action] = [a for a in (reply(chosen, language),) if a]

@@ -35,7 +35,8 @@ def commit_decided(store: TicketStore, delivery: Delivery, decide: Callable[[], 
             store.commit(change)
         except AlreadyAppliedError as exc:
             if exc.body_hash != delivery.body_hash:
-                raise DeliveryConflictError("webhook-id already used with a different body") from exc
+                raise DeliveryConflictError(
+                    "webhook-id already used with a different body") from exc
             return Outcome(exc.response, duplicate=True)
         except SlotTakenError as exc:
             if slot_taken is None:

@@ -19,4 +19,5 @@ def decode_cursor(cursor: str) -> dict:
             raise ValueError
         return key
     except (ValueError, TypeError, UnicodeError) as exc:
-        raise InvalidInputError("cursor is not valid", [("cursor", "not a cursor from a previous page")]) from exc
+        raise InvalidInputError("cursor is not valid",
+                                [("cursor", "not a cursor from a previous page")]) from exc

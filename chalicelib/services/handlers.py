@@ -42,7 +42,8 @@ class WebhookHandlers:
             case events.MessageCreated():
                 return self._message(delivery, event, now, cause)
             case events.ThreadClosed():
-                return self._commit(delivery, lambda: self._thread_closed(delivery, event, now, cause))
+                return self._commit(delivery,
+                                    lambda: self._thread_closed(delivery, event, now, cause))
             case events.PaymentUpdated(payment=payment):
                 return self._commit(delivery, lambda: self._payment(delivery, payment, now, cause))
             case events.RefundRequested(refund=refund) | events.RefundCompleted(refund=refund):
@@ -58,19 +59,21 @@ class WebhookHandlers:
         """Credentials are sealed and the text analysed once; a retry only reloads and decides."""
         marketplace = delivery.marketplace
         profile = self.profiles.profile_for(marketplace, event.seller_id)
-        message, sealed = self.keeper.protect(ticket_id_for(marketplace, event.thread_id), event.message)
+        ticket_id = ticket_id_for(marketplace, event.thread_id)
+        message, sealed = self.keeper.protect(ticket_id, event.message)
         event = replace(event, message=message)
         text = self._analysis(profile, message) if message.author is Author.CUSTOMER else None
         refs = tuple(s.ref for s in sealed)
-        holder: list[SlotHolder | None] = [None]
+        holder: SlotHolder | None = None  # learnt from a commit that found the slot taken
 
         def decide() -> Change:
-            facts = self.loader.message(marketplace, event, profile, text, refs, holder[0])
+            facts = self.loader.message(marketplace, event, profile, text, refs, holder)
             return assemble(delivery, decide_message(facts, now), profile, now, cause=cause,
                             sealed=sealed)
 
         def slot_taken(exc: SlotTakenError) -> None:
-            holder[0] = SlotHolder(exc.ticket_id, exc.opened_key)
+            nonlocal holder
+            holder = SlotHolder(exc.ticket_id, exc.opened_key)
 
         return self._commit(delivery, decide, slot_taken=slot_taken)
 
@@ -87,7 +90,8 @@ class WebhookHandlers:
         return assemble(delivery, decide_thread_closed(profile, ticket, early, closing), profile,
                         now, cause=cause)
 
-    def _payment(self, delivery: events.Delivery, payment, now: datetime, cause: Cause) -> Change:
+    def _payment(self, delivery: events.Delivery, payment, now: datetime,
+                 cause: Cause) -> Change:
         facts = self.loader.order(delivery.marketplace, payment.order_id, seller_id=payment.seller_id,
                                   customer_id=payment.customer_id)
         return assemble(delivery, decide_payment(facts, delivery.marketplace, payment),

@@ -81,7 +81,8 @@ class Loader:
     def _open(self, profile: Profile, refund: Refund | None, seller_id: str,
               customer_id: str) -> tuple[Ticket, ...]:
         """PS-8 closes the open tickets a completed refund ends."""
-        if refund is None or refund.state != "completed" or not profile.rule_of_type("refund_termination"):
+        ends = profile.rule_of_type("refund_termination")
+        if refund is None or refund.state != "completed" or not ends:
             return ()
         page = self.store.list_tickets(TicketQuery(seller_id=seller_id, status="open",
                                                    customer_id=customer_id, limit=PAST_TICKETS))

@@ -73,7 +73,8 @@ def _ticket_notices(before: Ticket | None, after: Ticket, effects: Effects,
     found = []
     kind = _status_notice(before, after)
     if kind is not None:
-        deciding = next((d for d in new if d is effects.deciding), None) or first_decisive(tuple(new))
+        deciding = (next((d for d in new if d is effects.deciding), None)
+                    or first_decisive(tuple(new)))
         found.append(_notice(kind, after, {
             "ticket": ticket_summary(after), "decided_by": deciding.rule if deciding else None,
             "decisions": [d.to_dict() for d in new], "cause": cause.view()}))
