@@ -28,8 +28,10 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## make eval: accuracy tables of the text analysis -> EVALUATION.md (not part of make test)
+## from the evaluation data written outside this project, read in place
+TICKETWARDEN_EVAL_DIR ?= ../shared/eval
 eval: $(STAMP)
-	$(PY) -m evaluation
+	TICKETWARDEN_EVAL_DIR=$(TICKETWARDEN_EVAL_DIR) $(PY) -m evaluation
 
 ## make bench: calls per event, CPU, cold start, zip size, cost model, simulator -> BENCHMARKS.md
 bench: $(STAMP)
