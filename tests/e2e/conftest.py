@@ -75,6 +75,11 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def local_stack(tmp_path_factory):
+def running_stack(tmp_path_factory):
     with Stack(tmp_path_factory.mktemp("stack-state")) as stack:
-        yield stack.url
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def local_stack(running_stack):
+    return running_stack.url
