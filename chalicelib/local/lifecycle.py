@@ -81,8 +81,9 @@ def started(args, tenants: tenants_file.TenantsFile) -> None:
     _say(f"Next: curl -s {url}/v1/tickets -H 'Authorization: Bearer {first}'   "
          "(or the \"Try it\" script of README.md)")
     moto_flag = "" if args.moto_port == DEFAULT_MOTO_PORT else f" --moto-port {args.moto_port}"
+    variables = " ".join(f"{k}={v}" for k, v in operator_env(args.moto_port).items())
     _say(f"Operator CLI: .venv/bin/python -m chalicelib.cli --local{moto_flag} keys list "
-         f"<seller>  (or export {' '.join(f'{k}={v}' for k, v in operator_env(args.moto_port).items())})")
+         f"<seller>  (or export {variables})")
 
 
 def _shown(path: Path) -> str:

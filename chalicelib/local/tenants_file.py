@@ -96,7 +96,9 @@ def _dotted(at: Location) -> str:
 
 def _entries(raw, section: str) -> dict:
     entries = raw.get(section) if isinstance(raw, dict) else None
-    return {k: v for k, v in entries.items() if isinstance(v, dict)} if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(v, dict)}
 
 
 def _semantic_problems(raw, profiles: set[str]) -> list[tuple[Location, str]]:

@@ -1,4 +1,4 @@
-"""`make run` as a developer lives with it: state across restarts, a taken port, a bad tenants file."""
+"""`make run` as a developer lives with it: state that lasts, a taken port, a bad tenants file."""
 from __future__ import annotations
 
 import os
@@ -34,8 +34,9 @@ def test_the_state_survives_a_restart_and_fresh_starts_empty(tmp_path):
     thread = f"thread-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "stack.log"
     with Stack(tmp_path / "state", fresh=False, log=log) as stack:
-        assert send(stack.url, "cmsmart", message_event(thread_id=thread, seller_id="acme-modules",
-                                                         at=datetime.now(timezone.utc))).status_code == 200
+        event = message_event(thread_id=thread, seller_id="acme-modules",
+                              at=datetime.now(timezone.utc))
+        assert send(stack.url, "cmsmart", event).status_code == 200
     assert (tmp_path / "state" / "moto.pickle").exists()
     with Stack(tmp_path / "state", fresh=False, log=log) as stack:
         assert thread in _thread_ids(stack)
@@ -83,7 +84,8 @@ def test_a_bad_tenants_file_lists_every_problem_with_file_line_and_key(tmp_path)
         "(known: cmsmart, crmjetty, prestashop-business-care)",
         f"  {tenants}:4: marketplaces.cmsmart.secrets[0]: not a signing secret "
         "(whsec_ followed by base64)",
-        f"  {tenants}:6: marketplaces.cmsmart: duplicate key (the first one would be silently lost)",
+        f"  {tenants}:6: marketplaces.cmsmart: duplicate key "
+        "(the first one would be silently lost)",
         f"  {tenants}:11: sellers.globex.colour: unknown key",
         f"  {tenants}:11: sellers.globex.api_keys[0]: the same API key as seller 'acme'",
     ]

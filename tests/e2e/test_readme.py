@@ -57,12 +57,14 @@ def for_stack(code: str, stack: Stack) -> str:
     return (code.replace("127.0.0.1:8000", f"127.0.0.1:{stack.port}")
                 .replace("localhost:8000", f"localhost:{stack.port}")
                 .replace("127.0.0.1:5005", f"127.0.0.1:{stack.moto_port}")
-                .replace("chalicelib.cli --local", f"chalicelib.cli --local --moto-port {stack.moto_port}")
+                .replace("chalicelib.cli --local",
+                         f"chalicelib.cli --local --moto-port {stack.moto_port}")
                 .replace(".venv/bin/python", sys.executable))
 
 
 def test_the_parser_finds_runnable_and_sample_blocks():
-    blocks = fenced_blocks("a\n```python\nprint(1)\n```\n  ```bash\n  echo hi\n  ```\n```text\nx\n```\n")
+    blocks = fenced_blocks("a\n```python\nprint(1)\n```\n  ```bash\n  echo hi\n  ```\n"
+                           "```text\nx\n```\n")
     assert [(b.lang, b.code) for b in blocks] == [("python", "print(1)\n"), ("bash", "echo hi\n"),
                                                   ("text", "x\n")]
     assert len(runnable_blocks()) >= 4
@@ -79,12 +81,13 @@ def test_every_readme_block_runs_as_written(readme_stack):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     for block in runnable_blocks():
         code = for_stack(block.code, readme_stack)
-        command = [sys.executable, "-c", code] if block.lang == "python" else ["bash", "-e", "-c", code]
+        command = ([sys.executable, "-c", code] if block.lang == "python"
+                   else ["bash", "-e", "-c", code])
         try:
             done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                                   timeout=BLOCK_SECONDS)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"README.md:{block.line} ({block.lang}) did not end within {BLOCK_SECONDS} s")
+            pytest.fail(f"README.md:{block.line} ({block.lang}) ran over {BLOCK_SECONDS} s")
         assert done.returncode == 0, (
             f"README.md:{block.line} ({block.lang}) exited {done.returncode}\n"
             f"--- stdout\n{done.stdout[-3000:]}\n--- stderr\n{done.stderr[-3000:]}")
