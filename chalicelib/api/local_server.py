@@ -29,6 +29,9 @@ from .timers import parse_timer_input
 ROOT = Path(__file__).resolve().parents[2]
 
 
+MAX_DISCARDED_BYTES = 1024 * 1024
+
+
 class BurstTolerantServer(local.ThreadedHTTPServer):
     request_queue_size = 256
 
@@ -63,10 +66,13 @@ class RequestHandler(local.ChaliceRequestHandler):
         try:
             route = self._matcher.match_route(self.path).route
         except ValueError:
+            self._discard_body()
             return self._send_json_error(404, "not_found",
                                         f"no route {self.command} {urlsplit(self.path).path}")
         methods = set(self._routes[route]) | ({"HEAD"} if "GET" in self._routes[route] else set())
         allow = ", ".join(sorted(methods | {"OPTIONS"}))
+        if self.command == "OPTIONS" or self.command not in methods:
+            self._discard_body()
         if self.command == "OPTIONS":
             return self._send_http_response_no_body(204, {"Allow": allow})
         if self.command not in methods:
@@ -80,6 +86,18 @@ class RequestHandler(local.ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _routed
     do_TRACE = do_CONNECT = _routed
+
+    def _discard_body(self) -> None:
+        """A request answered before its body is read: read it, or the next keep-alive request
+        would start in the middle of it (a body too large to bother with closes instead)."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if 0 <= length <= MAX_DISCARDED_BYTES:
+            self.rfile.read(length)
+        else:
+            self.close_connection = True
 
     def _log_line(self, method: str) -> None:
         """One readable line per request; a webhook's says what was decided."""

@@ -4,6 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 
+def _clean(text: str, limit: int = 80) -> str:
+    """Request text shown in a terminal: printable characters only, bounded."""
+    return "".join(c if c.isprintable() else "?" for c in text[:limit])
+
+
 def _clock() -> str:
     return datetime.now().strftime("%H:%M:%S")
 
@@ -33,11 +38,12 @@ def outcome(body: dict) -> str:
 
 def webhook_line(marketplace: str, webhook_id: str, status: int, body: dict) -> str:
     kind = body.get("type") or "event"
-    return f"{_clock()} webhook {marketplace} {kind} {webhook_id} -> {status}: {outcome(body)}"
+    return (f"{_clock()} webhook {_clean(marketplace)} {_clean(str(kind))} {_clean(webhook_id)} "
+            f"-> {status}: {outcome(body)}")
 
 
 def request_line(method: str, path: str, status: int) -> str:
-    return f"{_clock()} {method} {path} -> {status}"
+    return f"{_clock()} {_clean(method)} {_clean(path, 200)} -> {status}"
 
 
 def timer_line(kind: str, subject_id: str, due_at: datetime, body: dict) -> str:

@@ -63,3 +63,12 @@ def test_the_local_routes_answer_the_error_shape(local_stack):
     _error(form, 415, "unsupported_media_type")
     bad = requests.post(f"{local_stack}/_local/clock", json={"advance_seconds": -1}, timeout=10)
     _error(bad, 400, "invalid_request")
+
+
+def test_a_refused_request_with_a_body_leaves_the_keep_alive_connection_usable(local_stack):
+    with requests.Session() as session:
+        for _ in range(3):
+            response = session.put(f"{local_stack}/v1/tickets", data=b'{"x": 1}' * 100, timeout=10)
+            _error(response, 405, "method_not_allowed")
+            _error(session.post(f"{local_stack}/nowhere", data=b"{}", timeout=10), 404, "not_found")
+        assert session.get(f"{local_stack}/health", timeout=10).status_code == 200
