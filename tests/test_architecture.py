@@ -1,4 +1,4 @@
-"""The three rings (DESIGN.md): a forbidden import anywhere fails this test."""
+"""The three rings (README "Layout"): a forbidden import anywhere fails this test."""
 from __future__ import annotations
 
 import ast

@@ -364,3 +364,16 @@ def test_every_aws_call_the_code_makes_is_granted():
     assert needed - granted == set(), f"called but not granted: {sorted(needed - granted)}"
     unused = granted - needed - {a for a in granted if a.startswith(("logs:", "iam:"))}
     assert unused == set(), f"granted but never called (drop them): {sorted(unused)}"
+
+
+def test_what_the_gateway_answers_itself_has_the_contract_error_shape(resources):
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in resources.values()
+                 if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
+    assert set(responses) == {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    for kind, properties in responses.items():
+        assert properties["RestApiId"] == {"Ref": "RestAPI"}
+        rendered = properties["ResponseTemplates"]["application/json"].replace(
+            "$context.error.messageString", '"Missing Authentication Token"')  # a quoted string
+        body = json.loads(rendered)
+        assert set(body["error"]) == {"code", "message", "details"}, kind

@@ -1,4 +1,4 @@
-"""Pydantic models of the wire contract (CONTRACT.md), converted once to domain types."""
+"""Pydantic models of the wire contract (docs/contract.md), converted once to domain types."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -34,20 +34,52 @@ def wait_for_health(url: str, process: subprocess.Popen, seconds: float = 60) ->
     raise RuntimeError(f"local stack did not answer on {url} within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def local_stack():
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local", "--port", str(port), "--moto-port", str(moto_port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, process)
-        yield url
-    finally:
-        process.send_signal(signal.SIGINT)
+class Stack:
+    """One `python -m chalicelib.local` on free ports, its state in `state_dir`."""
+
+    def __init__(self, state_dir: Path, *, fresh: bool = True, log: Path | None = None):
+        self.port, self.moto_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.state_dir, self.log = state_dir, log
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local", "--port", str(self.port),
+             "--moto-port", str(self.moto_port), "--state", str(state_dir)]
+            + (["--fresh"] if fresh else []),
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        self._output = output
+
+    def __enter__(self) -> "Stack":
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_for_health(self.url, self.process)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> int:
+        """Like Ctrl-C: the stack saves its state and exits."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self._output is not subprocess.DEVNULL:
+            self._output.close()
+        return self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def running_stack(tmp_path_factory):
+    with Stack(tmp_path_factory.mktemp("stack-state")) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def local_stack(running_stack):
+    return running_stack.url
