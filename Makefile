@@ -20,8 +20,7 @@ install: $(STAMP)
 ## make run [PORT=8000] [TENANTS=examples/tenants.yaml] [FRESH=1] [MOTO_PORT=5005]:
 ## moto server + table + tenants + chalice local; state saved in .local/state on exit
 run: $(STAMP)
-	$(PY) -m chalicelib.local $(if $(PORT),--port $(PORT)) $(if $(MOTO_PORT),--moto-port $(MOTO_PORT)) \
-	  $(if $(TENANTS),--tenants $(TENANTS)) $(if $(filter 1 yes true,$(FRESH)),--fresh)
+	$(PY) -m chalicelib.local$(if $(PORT), --port $(PORT))$(if $(MOTO_PORT), --moto-port $(MOTO_PORT))$(if $(TENANTS), --tenants $(TENANTS))$(if $(filter 1 yes true,$(FRESH)), --fresh)
 
 ## make test: the whole suite (unit, service, adapters on moto, app, e2e over HTTP)
 test: $(STAMP)

@@ -36,6 +36,7 @@ def restore_state(path: Path, *, fresh: bool) -> bool:
         why = "FRESH=1" if fresh else f"nothing saved yet at {_shown(path)}"
         _say(f"state: fresh ({why}); saved to {_shown(path)} on exit")
         return False
+    started = time.monotonic()
     try:
         saved = snapshot.restore(path)
     except Exception as exc:  # noqa: BLE001 - an unreadable snapshot must not stop make run
@@ -43,15 +44,17 @@ def restore_state(path: Path, *, fresh: bool) -> bool:
              "it is replaced on exit")
         return False
     when = saved.saved_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    _say(f"state: restored from {_shown(path)} (saved {when}, {saved.size / 1024:.0f} KiB); "
-         "make run FRESH=1 starts empty")
+    _say(f"state: restored from {_shown(path)} (saved {when}, {saved.size / 1024:.0f} KiB, "
+         f"{time.monotonic() - started:.1f} s); make run FRESH=1 starts empty")
     return True
 
 
 def save_state(path: Path) -> None:
+    started = time.monotonic()
     saved = snapshot.save(path)
-    _say(f"state: saved to {_shown(path)} ({saved.size / 1024:.0f} KiB: "
-         f"{', '.join(saved.services)}); make run restores it, make run FRESH=1 starts empty")
+    _say(f"state: saved to {_shown(path)} ({saved.size / 1024:.0f} KiB in "
+         f"{time.monotonic() - started:.1f} s: {', '.join(saved.services)}); "
+         "make run restores it, make run FRESH=1 starts empty")
 
 
 def wait_for(url: str, api: subprocess.Popen, seconds: float = 60.0) -> None:
