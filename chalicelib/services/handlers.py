@@ -12,6 +12,7 @@ from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, Del
                                       DependencyError, SlotTakenError)
 from chalicelib.domain.model import (Author, EarlyClose, Message, Ticket, TicketStatus,
                                      parse_order_subject, ticket_id_for)
+from chalicelib.domain.ownership import check_same_thread
 from chalicelib.policy import engine, expiry
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
@@ -79,19 +80,17 @@ class WebhookHandlers:
                          holder: SlotHolder | None) -> Plan:
         ticket_id = ticket_id_for(marketplace, event.thread_id)
         ticket, early_close = self.store.load_thread(ticket_id)
+        check_same_thread(ticket, seller_id=event.seller_id, customer_id=event.customer_id, product_id=event.product_id)
         if ticket is not None and ticket.has_message(event.message.message_id):
             return Plan(ticket=ticket, note="message already recorded")
-        message, sealed = self.keeper.protect(ticket_id, event.message)
+        protected = self.keeper.protect(ticket, ticket_id, event.message)
+        message, sealed = protected.message, protected.sealed
         event = replace(event, message=message)
-        refs = tuple(s.ref for s in sealed)
         if ticket is None:
-            fresh = replace(self._new_ticket(marketplace, event), vault=refs,
-                            credentials_shared=len(refs))
+            fresh = protected.applied_to(self._new_ticket(marketplace, event))
             return _with_sealed(self.policy.on_open(None, fresh, event, now, holder, early_close),
                                 sealed)
-        updated = replace(ticket.with_message(message), version=ticket.version + 1,
-                          vault=ticket.vault + refs,
-                          credentials_shared=ticket.credentials_shared + len(refs))
+        updated = protected.applied_to(replace(ticket.with_message(message), version=ticket.version + 1))
         if _opens(ticket, message):
             updated = replace(updated, opened_at=min(ticket.opened_at, message.sent_at))
             return _with_sealed(self.policy.on_open(ticket, updated, event, now, holder), sealed)

@@ -5,7 +5,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Mapping
 
-from chalicelib.domain.errors import UnknownMarketplaceError
+from chalicelib.domain import events
+from chalicelib.domain.errors import InvalidInputError, UnknownMarketplaceError
 from chalicelib.domain.events import Delivery, Event
 from chalicelib.domain.model import Marketplace
 
@@ -33,6 +34,24 @@ class WebhookIngest:
 
     def process(self, marketplace: Marketplace, webhook_id: str, body: bytes, event_type: str,
                 event: Event) -> Outcome:
+        self._require_known_seller(event)
         delivery = Delivery(marketplace=marketplace.name, webhook_id=webhook_id,
                             body_hash=hashlib.sha256(body).hexdigest(), event_type=event_type)
         return self.handlers.handle(delivery, event, self.clock.now())
+
+    def _require_known_seller(self, event: Event) -> None:
+        """A seller the tenants do not know is the sender's error (400 on `data.seller_id`),
+        like any other bad field: the URL named a real marketplace, so not a 404."""
+        seller_id = _seller_of(event)
+        if seller_id is not None and self.tenants.seller(seller_id) is None:
+            raise InvalidInputError("unknown seller", [("data.seller_id", "no such seller")])
+
+
+def _seller_of(event: Event) -> str | None:
+    if isinstance(event, events.MessageCreated):
+        return event.seller_id
+    if isinstance(event, events.PaymentUpdated):
+        return event.payment.seller_id
+    if isinstance(event, (events.RefundRequested, events.RefundCompleted)):
+        return event.refund.seller_id
+    return None

@@ -7,6 +7,7 @@ from datetime import datetime
 from chalicelib.domain import events
 from chalicelib.domain.decisions import Action, Decision
 from chalicelib.domain.model import Order, Refund, Ticket
+from chalicelib.domain.ownership import refund_seller
 from chalicelib.policy import engine
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.duplicates import pending_payment_notice
@@ -27,8 +28,8 @@ class OrderService:
 
     def on_payment(self, marketplace: str, event: events.PaymentUpdated, now: datetime) -> Plan:
         payment = event.payment
-        before = self.store.load_order(marketplace, payment.order_id)
-        order = with_payment(before or Order(marketplace, payment.order_id), payment)
+        before = self.store.load_order(marketplace, payment.seller_id, payment.order_id)
+        order = with_payment(before or Order(marketplace, payment.order_id, seller_id=payment.seller_id), payment)
         plan = self._derived(before, order)
         profile = self._profile(order)
         rule = profile.rule_of_type("duplicate_payment")
@@ -45,15 +46,17 @@ class OrderService:
 
     def on_refund(self, marketplace: str, event, now: datetime) -> Plan:
         refund = event.refund
-        before = self.store.load_order(marketplace, refund.order_id)
-        order = with_refund(before or Order(marketplace, refund.order_id), refund)
+        seller = refund_seller(refund, () if refund.seller_id else self.store.orders_with_id(marketplace, refund.order_id))
+        before = self.store.load_order(marketplace, seller, refund.order_id)
+        order = with_refund(before or Order(marketplace, refund.order_id, seller_id=seller), refund)
         plan = self._derived(before, order)
         if refund.state == "completed":
             plan = self._terminate(plan, refund, now)
         return plan
 
-    def on_timer(self, marketplace: str, order_id: str, event: events.TimerFired, now: datetime) -> Plan:
-        order = self.store.load_order(marketplace, order_id)
+    def on_timer(self, marketplace: str, seller_id: str, order_id: str, event: events.TimerFired,
+                 now: datetime) -> Plan:
+        order = self.store.load_order(marketplace, seller_id, order_id)
         timer = order.timer(event.kind) if order else None
         if timer is None or timer.version != event.version:
             return Plan(order=order, note="stale timer: nothing to do")

@@ -94,7 +94,7 @@ class PolicyService:
             c for r in profile.rules if r.type == "lexicon" for c in r.params.categories))
         payments, refunds = (), ()
         if opening and any(profile.rule_of_type(t) for t in MONEY_RULE_TYPES):
-            orders = [o for o in self.store.orders_for_customer(ticket.customer_id)
+            orders = [o for o in self.store.orders_for_customer(ticket.seller_id, ticket.customer_id)
                       if o.marketplace == ticket.marketplace]
             payments = tuple(settled_payments(p for o in orders for p in o.payments))
             refunds = tuple(r for o in orders for r in o.refunds)

@@ -26,6 +26,8 @@ def _credentials_note(ticket: Ticket) -> str | None:
     if not ticket.credentials_shared:
         return None
     held = "held encrypted until the ticket closes" if ticket.vault else "deleted"
+    if ticket.credentials_not_kept:
+        held += f"; {ticket.credentials_not_kept} not kept: over the vault's per-message or per-ticket bound"
     return f"credentials shared: {ticket.credentials_shared} (redacted; {held})"
 
 
