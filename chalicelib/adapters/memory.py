@@ -6,7 +6,8 @@ import json
 import threading
 from dataclasses import replace
 
-from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
+                                      SlotTakenError)
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
@@ -26,6 +27,16 @@ def decode_cursor(cursor: str) -> dict:
         return key
     except (ValueError, TypeError, UnicodeError) as exc:
         raise InvalidInputError("cursor is not valid", [("cursor", "not a cursor from a previous page")]) from exc
+
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit, kept by the fake too
+
+
+def _item_count(change: Change) -> int:
+    """As many items as the DynamoDB store writes for this change."""
+    tickets = sum(1 + len(w.new_messages) + len(w.vault_puts()) + len(w.vault_deletes())
+                  for w in change.tickets)
+    return 1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
 
 
 def _order_key(order: Order) -> tuple[str, str, str]:
@@ -54,6 +65,8 @@ class InMemoryTicketStore:
             return self.tickets.get(ticket_id), self.early_closes.get(ticket_id)
 
     def commit(self, change: Change) -> None:
+        if _item_count(change) > MAX_TRANSACTION_ITEMS:
+            raise RequestRejectedError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items")
         with self._lock:
             self._check(change)
             self._apply(change)

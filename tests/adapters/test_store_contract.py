@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
+                                      SlotTakenError)
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Message, Order, Payment, Refund,
                                      SlaClock, Ticket, TicketStatus, Timer, ticket_id_for)
@@ -222,6 +223,13 @@ class TestTicketStoreContract:
                                                              seller_id="a"), None),)))
         assert store.orders_for_customer("a#b", "c") == []
         assert len(store.orders_for_customer("a", "b#c")) == 1
+
+    def test_a_change_over_100_items_is_refused_whole_by_both_stores(self, store):
+        """DynamoDB's transaction limit: the fake keeps it, so tests on it see what AWS would do."""
+        messages = tuple(a_message(n) for n in range(1, 100))  # + ticket + delivery = 101 items
+        with pytest.raises(RequestRejectedError):
+            create(store, a_ticket(messages=messages))
+        assert store.load_ticket(a_ticket().id) is None
 
     def test_a_stale_order_version_is_a_conflict(self, store):
         order = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="acme")
