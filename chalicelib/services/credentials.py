@@ -56,7 +56,7 @@ class CredentialKeeper:
         redacted = replace(message, body=redaction.text)
         if ticket is not None and len(ticket.vault) >= MAX_VAULT_ITEMS:
             return Protected(redacted, found=len(found))
-        chunks, kept = _chunks(message.message_id, found)
+        chunks, kept = _chunks(found)
         if not chunks:
             return Protected(redacted, found=len(found))
         ciphertext = SEPARATOR.join(self.vault.seal(ticket_id, chunk) for chunk in chunks)
@@ -68,16 +68,17 @@ class CredentialKeeper:
         if sealed.ref.kind != BUNDLE:
             return [{"entry": sealed.ref.entry_id, "kind": sealed.ref.kind, "label": sealed.ref.label,
                      "value": self.vault.open(ticket_id, sealed.ciphertext)}]
-        return [item for part in sealed.ciphertext.split(SEPARATOR)
-                for item in json.loads(self.vault.open(ticket_id, part))]
+        return [{"entry": f"{sealed.ref.entry_id}#{n}", "kind": kind, "label": label, "value": value}
+                for part in sealed.ciphertext.split(SEPARATOR)
+                for n, kind, label, value in json.loads(self.vault.open(ticket_id, part))]
 
 
-def _chunks(message_id: str, found: tuple[FoundCredential, ...]) -> tuple[list[str], int]:
-    """JSON lists of at most MAX_SEAL_BYTES each, at most MAX_SEALS of them, in order of finding."""
+def _chunks(found: tuple[FoundCredential, ...]) -> tuple[list[str], int]:
+    """JSON lists of [n, kind, label, value] (entry `<message id>#<n>`), at most MAX_SEAL_BYTES
+    each and MAX_SEALS of them, in order of finding."""
     chunks, current, kept = [], [], 0
     for number, credential in enumerate(found, start=1):
-        item = {"entry": f"{message_id}#{number}", "kind": credential.kind,
-                "label": credential.label, "value": credential.value}
+        item = [number, credential.kind, credential.label, credential.value]
         if _size([item]) > MAX_SEAL_BYTES:
             continue
         if current and _size(current + [item]) > MAX_SEAL_BYTES:
@@ -92,5 +93,5 @@ def _chunks(message_id: str, found: tuple[FoundCredential, ...]) -> tuple[list[s
     return chunks, kept
 
 
-def _size(items: list[dict]) -> int:
+def _size(items: list[list]) -> int:
     return len(json.dumps(items).encode("utf-8"))
