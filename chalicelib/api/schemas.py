@@ -70,7 +70,7 @@ class MessageData(_Wire):
     shop_url: Annotated[str | None, Field(max_length=2048)] = None
     platform: Platform | None = None
     product_version: Annotated[str | None, Field(max_length=50)] = None
-    order_id: Id | None = None
+    order_id: Annotated[str | None, Field(max_length=256)] = None  # text only, in no key
     attachments: Annotated[list[Attachment], Field(max_length=100)] = []
 
     @field_validator("body")
