@@ -69,7 +69,7 @@ def sla_report() -> dict:
 def support_hours() -> dict:
     wiring = services()
     _, seller = _authenticated()
-    marketplace = (bp.current_request.query_params or {}).get("marketplace")
+    marketplace = _bounded("marketplace", (bp.current_request.query_params or {}).get("marketplace"))
     return wiring.status.support_hours(seller, marketplace, wiring.clock.now())
 
 

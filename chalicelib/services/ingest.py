@@ -15,6 +15,9 @@ from .handlers import Outcome, WebhookHandlers
 from .ports import Clock, TenantDirectory
 
 
+MAX_NAME_BYTES = 256  # a longer URL segment names no marketplace (and would exceed a key's size)
+
+
 @dataclass
 class WebhookIngest:
     tenants: TenantDirectory
@@ -23,7 +26,7 @@ class WebhookIngest:
     wall_clock: Clock  # signatures are checked against real time, even under a test clock
 
     def marketplace(self, name: str) -> Marketplace:
-        found = self.tenants.marketplace(name)
+        found = None if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES else self.tenants.marketplace(name)
         if found is None:
             raise UnknownMarketplaceError(f"unknown marketplace '{name}'")
         return found

@@ -9,8 +9,7 @@ import pytest
 
 from chalicelib.api.wire_out import ErrorBody
 from chalicelib.services import credentials
-from tests.app.test_fuzz_webhooks import hmac_headers
-from tests.builders import encode, message_event, next_id, payment_event, signed_headers
+from tests.builders import encode, message_event, next_id, payment_event, raw_signed_headers, signed_headers
 from tests.moto_app import moto_client
 
 PAIRS_120 = "My logins, please check the shop: " + " ".join(
@@ -129,14 +128,14 @@ def test_a_dynamodb_refusal_of_a_malformed_request_is_not_a_retryable_503(aws_en
 
 def test_a_utf8_bom_before_the_json_is_a_400(client, services):
     body = b"\xef\xbb\xbf" + encode(message_event())
-    assert fields(refused(client, body, hmac_headers(body, webhook_id=next_id("wh")))) == {"body"}
+    assert fields(refused(client, body, raw_signed_headers(body, webhook_id=next_id("wh")))) == {"body"}
     assert services.store.tickets == {}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_a_utf16_or_utf32_body_is_a_400(client, services, encoding):
     body = json.dumps(message_event()).encode(encoding)
-    assert fields(refused(client, body, hmac_headers(body, webhook_id=next_id("wh")))) == {"body"}
+    assert fields(refused(client, body, raw_signed_headers(body, webhook_id=next_id("wh")))) == {"body"}
     assert services.store.tickets == {}
 
 

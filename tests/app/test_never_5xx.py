@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from chalicelib.api.wire_out import ErrorBody, WebhookResponse
 from evaluation.attack_report import record
-from tests.app.test_fuzz_webhooks import BUILDERS, JSON, hmac_headers
-from tests.builders import next_id
+from tests.app.test_fuzz_webhooks import BUILDERS, JSON
+from tests.builders import next_id, raw_signed_headers
 from tests.moto_app import moto_client
 
 PROPERTY = settings(deadline=None, derandomize=True, database=None,
@@ -68,7 +68,7 @@ def hostile_bodies(draw) -> bytes:
 
 def post(client, body: bytes, tally: Counter) -> int:
     response = client.http.post("/webhooks/cmsmart", body=body,
-                                headers=hmac_headers(body, webhook_id=next_id("wh-prop")))
+                                headers=raw_signed_headers(body, webhook_id=next_id("wh-prop")))
     tally[response.status_code] += 1
     payload = json.loads(response.body)
     if response.status_code == 200:
