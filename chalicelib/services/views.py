@@ -35,7 +35,7 @@ def order_summary(order: Order) -> dict[str, Any]:
     latest = {}
     for payment in sorted(order.payments, key=lambda p: p.occurred_at):
         latest[payment.payment_id] = payment.status
-    return {"marketplace": order.marketplace, "order_id": order.order_id,
+    return {"marketplace": order.marketplace, "seller_id": order.seller_id, "order_id": order.order_id,
             "customer_id": order.customer_id, "payments": latest,
             "refunds": sorted({r.refund_id: r.state for r in order.refunds}.items()),
             "refunds_issued": list(order.refunds_issued),

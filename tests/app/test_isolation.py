@@ -226,7 +226,7 @@ def test_a_refund_on_a_shared_order_id_reaches_the_right_sellers_order_only(shar
     by_seller = _refund(client, "globex", "cust-b")
     assert list(by_seller["order"]["payments"]) == ["pay-b"]
     by_customer = _refund(client, None, "cust-a")  # no seller_id: the customer's one order of that id
-    assert list(by_customer["order"]["payments"]) == ["pay-a"]
+    assert list(by_customer["order"]["payments"]) == ["pay-a"] and by_customer["order"]["seller_id"] == "acme"
     assert [r[0] for r in by_customer["order"]["refunds"]] == ["r-None-cust-a"]
 
 
