@@ -7,7 +7,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from soak.report import kept_section
+from soak.report import BENCH_TITLE, kept_section
+
+from .worst_message import HEADING as WORST_MESSAGE
 
 from . import ROOT, SCALES, SEED, Stopwatch, aws_test_env, machine, progress
 
@@ -21,6 +23,8 @@ at the end, which `make soak` writes (and `make bench` keeps).
 - Run: {when}, scale `{scale}`, seed {seed}, `python -m bench` took {runtime}.
 - Machine: {cpu}, nproc {nproc}, {os}, Python {python} (single-threaded measurements).
 """
+
+KEPT_HEADINGS = (BENCH_TITLE, WORST_MESSAGE)  # written by `make soak` and `python -m bench.worst_message`
 
 SECTIONS = {
     "calls": ("a. DynamoDB and Scheduler calls per event type", "bench/calls.py",
@@ -94,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     results, seconds = measure(scale, package)
     runtime = time.perf_counter() - started
     text = render(results, seconds, scale, runtime)
-    kept = kept_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    kept = "\n".join(filter(None, (kept_section(old, h) for h in KEPT_HEADINGS)))
     args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0

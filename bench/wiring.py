@@ -11,7 +11,7 @@ from chalicelib import bootstrap
 from chalicelib.adapters.kms_vault import FakeVault
 from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
 from chalicelib.adapters.memory_timers import InMemoryTimers
-from chalicelib.domain.model import Marketplace
+from chalicelib.domain.model import Marketplace, Seller
 from chalicelib.services.clock import FixedClock
 from chalicelib.settings import Settings
 from tests.builders import SECRET
@@ -25,6 +25,11 @@ TARGET = "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-dev-timer"
 ROLE = "arn:aws:iam::123456789012:role/ticketwarden-dev-scheduler"
 
 
+# every seller the workloads name (bench/workload.py, cpu.py, stages.py, cold_child.py): an
+# unknown seller is a 400 (issue 15), so the bench registers them as a marketplace would
+SELLERS = tuple(f"{mp}-s{n}" for mp in PROFILES for n in range(20)) + tuple(f"s{n}" for n in range(7)) + ("s",)
+
+
 def marketplaces() -> list[Marketplace]:
     return [Marketplace(name=name, policy=profile, secrets=(SECRET,)) for name, profile in PROFILES.items()]
 
@@ -33,6 +38,8 @@ def memory_services(now: datetime, scheduler=None) -> bootstrap.Services:
     tenants = InMemoryTenants()
     for marketplace in marketplaces():
         tenants.add_marketplace(marketplace)
+    for seller in SELLERS:
+        tenants.add_seller(Seller(seller))
     return bootstrap.build(settings=Settings(), store=InMemoryTicketStore(), tenants=tenants,
                            scheduler=scheduler or InMemoryTimers(), clock=FixedClock(now),
                            vault=FakeVault())
@@ -72,6 +79,8 @@ def moto_stack(now: datetime):
             tenants = DynamoTenants(dynamodb, TABLE)
             for marketplace in marketplaces():
                 tenants.put_marketplace(marketplace)
+            for seller in SELLERS:
+                tenants.put_seller(Seller(seller))
             timers = EventBridgeTimers(scheduler, group=GROUP, target_arn=TARGET, role_arn=ROLE)
             services = bootstrap.build(settings=Settings(), store=DynamoTicketStore(dynamodb, TABLE),
                                        tenants=tenants, scheduler=timers, clock=FixedClock(now),

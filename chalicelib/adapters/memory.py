@@ -4,11 +4,26 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
+                                      SlotTakenError)
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit, kept by the fake too
+
+
+def _item_count(change: Change) -> int:
+    """As many items as the DynamoDB store writes for this change."""
+    tickets = sum(1 + len(w.new_messages) + len(w.vault_puts()) + len(w.vault_deletes())
+                  for w in change.tickets)
+    return 1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
+
+
+def _order_key(order: Order) -> tuple[str, str, str]:
+    return (order.marketplace, order.seller_id or "", order.order_id)
 
 
 def _slot_key(slot: SlotWrite) -> tuple[str, str, str]:
@@ -21,7 +36,7 @@ class InMemoryTicketStore:
         self.tickets: dict[str, Ticket] = {}
         self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self.orders: dict[tuple[str, str], Order] = {}
+        self.orders: dict[tuple[str, str, str], Order] = {}  # (marketplace, seller, order id)
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
 
@@ -33,6 +48,8 @@ class InMemoryTicketStore:
             return self.tickets.get(ticket_id), self.early_closes.get(ticket_id)
 
     def commit(self, change: Change) -> None:
+        if _item_count(change) > MAX_TRANSACTION_ITEMS:
+            raise RequestRejectedError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items")
         with self._lock:
             self._check(change)
             self._apply(change)
@@ -53,7 +70,7 @@ class InMemoryTicketStore:
             if self._head_version(early.ticket_id) is not None:
                 raise ConcurrencyError(f"ticket {early.ticket_id} moved on")
         for write in change.orders:
-            current = self.orders.get((write.order.marketplace, write.order.order_id))
+            current = self.orders.get(_order_key(write.order))
             if (current.version if current else None) != write.expected_version:
                 raise ConcurrencyError(f"order {write.order.order_id} moved on")
 
@@ -80,7 +97,7 @@ class InMemoryTicketStore:
             for entry_id in write.vault_deletes():
                 self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
-            self.orders[(write.order.marketplace, write.order.order_id)] = write.order
+            self.orders[_order_key(write.order)] = write.order
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:
@@ -103,13 +120,18 @@ class InMemoryTicketStore:
         with self._lock:
             return len(self.vault)
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None:
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None:
         with self._lock:
-            return self.orders.get((marketplace, order_id))
+            return self.orders.get((marketplace, seller_id, order_id))
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         with self._lock:
-            return sorted((o for o in self.orders.values() if o.customer_id == customer_id),
+            return [o for (m, _, i), o in sorted(self.orders.items()) if (m, i) == (marketplace, order_id)]
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        with self._lock:
+            return sorted((o for o in self.orders.values()
+                           if o.customer_id == customer_id and o.seller_id == seller_id),
                           key=lambda o: (o.marketplace, o.order_id))
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:

@@ -36,6 +36,8 @@ def error_response(status: int, code: str, message: str,
 
 
 def to_response(exc: errors.TicketwardenError) -> Response:
+    if isinstance(exc, errors.RequestRejectedError):
+        return internal_error(exc)  # not retryable, and not the sender's fault: logged, no Retry-After
     for kind, (status, code) in STATUS.items():
         if isinstance(exc, kind):
             message = SIGNATURE_MESSAGE if status == 401 and kind is errors.SignatureError else str(exc)

@@ -49,6 +49,10 @@ class DependencyError(TicketwardenError):
     """A dependency (DynamoDB, Scheduler, KMS) failed; nothing was half-applied."""
 
 
+class RequestRejectedError(TicketwardenError):
+    """A dependency refused a request as malformed: a retry fails the same way (our bug, a 500)."""
+
+
 class ProfileError(TicketwardenError):
     """A policy profile is invalid; the message names the bad key and line."""
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.events import MessageCreated
-from chalicelib.domain.model import EarlyClose, Order, Payment, Refund, Ticket, VaultRef
+from chalicelib.domain.model import EarlyClose, Order, Payment, Refund, SharedCredentials, Ticket
 from chalicelib.text.facts import TextFacts
 
 from .profile import Profile
@@ -18,7 +18,7 @@ class MessageFacts:
     event: MessageCreated  # its message already redacted
     profile: Profile
     text: TextFacts | None  # the analysis of a customer message, made once per delivery
-    vault: tuple[VaultRef, ...] = ()  # credentials sealed from this message
+    credentials: SharedCredentials = SharedCredentials()  # sealed from this message (CRJ-3)
     ticket: Ticket | None = None
     early_close: EarlyClose | None = None
     payments: tuple[Payment, ...] = ()  # the customer's settled payments, if an opening needs them
@@ -39,5 +39,6 @@ class TicketPast:
 class OrderFacts:
     order: Order | None
     profile: Profile
+    seller_id: str | None = None  # whose order: orders are per seller
     tickets_before: tuple[TicketPast, ...] = ()  # the customer's tickets with this seller
     open_tickets: tuple[Ticket, ...] = ()  # loaded for a completed refund (PS-8)

@@ -15,6 +15,8 @@ from .open_slot import claim
 from .replies import reply_language
 from .verdict import settle
 
+MAX_VAULT_ITEMS = 20  # vault items per ticket: closing deletes them in the one transaction
+
 
 def decide_message(facts: MessageFacts, now: datetime) -> Effects:
     ticket, message = facts.ticket, facts.event.message
@@ -22,9 +24,7 @@ def decide_message(facts: MessageFacts, now: datetime) -> Effects:
         return Effects(ticket=ticket, note="message already recorded")
     if ticket is None:
         return _opening(facts, None, new_ticket(facts), now)
-    refs = facts.vault
-    updated = replace(ticket.with_message(message), vault=ticket.vault + refs,
-                      credentials_shared=ticket.credentials_shared + len(refs))
+    updated = with_credentials(ticket.with_message(message), facts)
     if opens(ticket, message):
         updated = replace(updated, opened_at=min(ticket.opened_at, message.sent_at))
         return _opening(facts, ticket, updated, now)
@@ -33,12 +33,22 @@ def decide_message(facts: MessageFacts, now: datetime) -> Effects:
 
 def new_ticket(facts: MessageFacts) -> Ticket:
     event = facts.event
-    return Ticket(
+    return with_credentials(Ticket(
         id=ticket_id_for(facts.marketplace, event.thread_id), marketplace=facts.marketplace,
         thread_id=event.thread_id, seller_id=event.seller_id, product_id=event.product_id,
         customer_id=event.customer_id, status=TicketStatus.OPEN, opened_at=event.message.sent_at,
-        shop_url=event.message.shop_url, messages=(event.message,), vault=facts.vault,
-        credentials_shared=len(facts.vault))
+        shop_url=event.message.shop_url, messages=(event.message,)), facts)
+
+
+def with_credentials(ticket: Ticket, facts: MessageFacts) -> Ticket:
+    """CRJ-3: the message's vault item joins the ticket's, up to MAX_VAULT_ITEMS per ticket (a
+    close deletes them all in one transaction); beyond it they are redacted, counted, not kept."""
+    shared = facts.credentials
+    kept = shared.kept if len(ticket.vault) < MAX_VAULT_ITEMS else 0
+    refs = shared.refs if kept else ()
+    return replace(ticket, vault=ticket.vault + refs,
+                   credentials_shared=ticket.credentials_shared + shared.found,
+                   credentials_not_kept=ticket.credentials_not_kept + shared.found - kept)
 
 
 def opens(ticket: Ticket, message: Message) -> bool:

@@ -19,7 +19,8 @@ from .replies import reply
 
 def decide_payment(facts: OrderFacts, marketplace: str, payment: Payment) -> Effects:
     before, profile = facts.order, facts.profile
-    order = with_payment(before or Order(marketplace, payment.order_id), payment)
+    fresh = Order(marketplace, payment.order_id, seller_id=payment.seller_id)
+    order = with_payment(before or fresh, payment)
     effects = _derived(facts, order)
     rule = profile.rule_of_type("duplicate_payment")
     pending = pending_payment_notice(settled_payments(order.payments), payment.order_id)
@@ -36,7 +37,8 @@ def decide_payment(facts: OrderFacts, marketplace: str, payment: Payment) -> Eff
 
 
 def decide_refund(facts: OrderFacts, marketplace: str, refund: Refund, now: datetime) -> Effects:
-    order = with_refund(facts.order or Order(marketplace, refund.order_id), refund)
+    order = with_refund(facts.order or Order(marketplace, refund.order_id, seller_id=facts.seller_id),
+                        refund)
     effects = _derived(facts, order)
     if refund.state == "completed":
         effects = _terminate(facts, effects, refund, now)

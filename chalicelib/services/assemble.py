@@ -54,9 +54,15 @@ def _ticket_write(profile: Profile, update: TicketUpdate,
         write = TicketWrite.creating(update.after, update.new_messages, update.replaces)
     else:
         write = TicketWrite.replacing(update.before, update.after, update.new_messages)
-    ours = tuple(s for s in sealed if any(s.ref.entry_id.startswith(f"{m.message_id}#")
-                                          for m in update.new_messages))
+    messages = {m.message_id for m in update.new_messages}
+    ours = tuple(s for s in sealed if _message_of(s) in messages)
     return replace(write, ticket=clocks.prepare(profile, write.ticket), sealed=ours)
+
+
+def _message_of(sealed: SealedCredential) -> str:
+    """A vault item is named by its message (one bundle per message; older: `<id>#<n>`)."""
+    entry = sealed.ref.entry_id
+    return entry if sealed.ref.kind == "bundle" else entry.rpartition("#")[0]
 
 
 def answer(delivery: Delivery, effects: Effects, ticket, order) -> dict[str, Any]:

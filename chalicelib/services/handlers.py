@@ -60,14 +60,14 @@ class WebhookHandlers:
         marketplace = delivery.marketplace
         profile = self.profiles.profile_for(marketplace, event.seller_id)
         ticket_id = ticket_id_for(marketplace, event.thread_id)
-        message, sealed = self.keeper.protect(ticket_id, event.message)
+        protected = self.keeper.protect(ticket_id, event.message)
+        message, sealed, credentials = protected.message, protected.sealed, protected.credentials
         event = replace(event, message=message)
         text = self._analysis(profile, message) if message.author is Author.CUSTOMER else None
-        refs = tuple(s.ref for s in sealed)
         holder: SlotHolder | None = None  # learnt from a commit that found the slot taken
 
         def decide() -> Change:
-            facts = self.loader.message(marketplace, event, profile, text, refs, holder)
+            facts = self.loader.message(marketplace, event, profile, text, credentials, holder)
             return assemble(delivery, decide_message(facts, now), profile, now, cause=cause,
                             sealed=sealed)
 
@@ -98,7 +98,7 @@ class WebhookHandlers:
                         facts.profile, now, cause=cause)
 
     def _refund(self, delivery: events.Delivery, refund, now: datetime, cause: Cause) -> Change:
-        facts = self.loader.order(delivery.marketplace, refund.order_id,
+        facts = self.loader.order(delivery.marketplace, refund.order_id, seller_id=refund.seller_id,
                                   customer_id=refund.customer_id, refund=refund)
         return assemble(delivery, decide_refund(facts, delivery.marketplace, refund, now),
                         facts.profile, now, cause=cause)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.events import MessageCreated
-from chalicelib.domain.model import (Author, EarlyClose, Order, Refund, Ticket, VaultRef,
-                                     ticket_id_for)
+from chalicelib.domain.model import (Author, EarlyClose, Order, Refund, SharedCredentials,
+                                     Ticket, ticket_id_for)
+from chalicelib.domain.ownership import check_same_thread, refund_seller
 from chalicelib.policy.facts import MessageFacts, OrderFacts, TicketPast
 from chalicelib.policy.messages import opens
 from chalicelib.policy.money import settled_payments
@@ -26,13 +27,15 @@ class Loader:
     profiles: Profiles
 
     def message(self, marketplace: str, event: MessageCreated, profile: Profile,
-                text: TextFacts | None, vault: tuple[VaultRef, ...],
+                text: TextFacts | None, credentials: SharedCredentials,
                 holder: SlotHolder | None) -> MessageFacts:
         ticket_id = ticket_id_for(marketplace, event.thread_id)
         ticket, early = self.store.load_thread(ticket_id)
+        check_same_thread(ticket, seller_id=event.seller_id, customer_id=event.customer_id,
+                          product_id=event.product_id)
         payments, refunds = (), ()
         if _may_open(ticket, event) and any(profile.rule_of_type(t) for t in MONEY_RULE_TYPES):
-            orders = [o for o in self.store.orders_for_customer(event.customer_id)
+            orders = [o for o in self.store.orders_for_customer(event.seller_id, event.customer_id)
                       if o.marketplace == marketplace]
             payments = tuple(settled_payments(p for o in orders for p in o.payments))
             refunds = tuple(r for o in orders for r in o.refunds)
@@ -40,7 +43,7 @@ class Loader:
         if holder is not None and holder.ticket_id != ticket_id:
             holder_ticket = self.store.load_ticket(holder.ticket_id)
         return MessageFacts(marketplace=marketplace, event=event, profile=profile, text=text,
-                            vault=vault, ticket=ticket, early_close=early, payments=payments,
+                            credentials=credentials, ticket=ticket, early_close=early, payments=payments,
                             refunds=refunds, holder=holder, holder_ticket=holder_ticket)
 
     def thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None, Profile | None]:
@@ -53,13 +56,16 @@ class Loader:
 
     def order(self, marketplace: str, order_id: str, *, seller_id: str | None = None,
               customer_id: str | None = None, refund: Refund | None = None) -> OrderFacts:
-        order = self.store.load_order(marketplace, order_id)
-        seller_id = (order.seller_id if order else None) or seller_id
+        """One seller's order; a refund without a seller names it through its order id."""
+        if seller_id is None and refund is not None:
+            known = () if refund.seller_id else self.store.orders_with_id(marketplace, order_id)
+            seller_id = refund_seller(refund, known)
+        order = self.store.load_order(marketplace, seller_id or "", order_id)
         customer_id = (order.customer_id if order else None) or customer_id
         profile = self.profiles.profile_for(marketplace, seller_id or "")
         if not (seller_id and customer_id):
-            return OrderFacts(order, profile)
-        return OrderFacts(order, profile,
+            return OrderFacts(order, profile, seller_id)
+        return OrderFacts(order, profile, seller_id,
                           tickets_before=self._past(profile, order, refund, seller_id, customer_id),
                           open_tickets=self._open(profile, refund, seller_id, customer_id))
 

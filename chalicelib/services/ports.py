@@ -120,10 +120,13 @@ class TicketStore(Protocol):
 
     def list_tickets(self, query: TicketQuery) -> TicketPage: ...
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None: ...
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None: ...
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
-        """Every order of the customer, on every marketplace."""
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
+        """Every seller's order of that id (a refund without a seller_id is found among them)."""
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        """Every order of the customer with this seller, on every marketplace."""
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         """Clear the reconciler's cue, unless the ticket or order moved on since `version`."""

@@ -13,6 +13,7 @@ from chalicelib.domain.model import Seller, Ticket
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.entitlements import entitlements_from
 
+from .credentials import CredentialKeeper
 from .profiles import Profiles
 from .ports import CredentialVault, TenantDirectory, TicketQuery, TicketStore
 from .views import iso, ticket_detail, ticket_summary
@@ -61,10 +62,9 @@ class StatusService:
             raise NotFoundError(f"ticket '{ticket_id}' is closed: its credentials were deleted")
         sealed = self.store.load_vault(ticket_id)
         audit.info("credentials read", extra={"seller_id": seller.seller_id, "ticket_id": ticket_id,
-                                              "count": len(sealed)})
-        return {"ticket_id": ticket_id, "items": [
-            {"entry": s.ref.entry_id, "kind": s.ref.kind, "label": s.ref.label,
-             "value": self.vault.open(ticket_id, s.ciphertext)} for s in sealed]}
+                                              "count": ticket.credentials_shared - ticket.credentials_not_kept})
+        keeper = CredentialKeeper(self.vault)
+        return {"ticket_id": ticket_id, "items": [i for s in sealed for i in keeper.open(ticket_id, s)]}
 
     def sla_report(self, seller: Seller, since: datetime | None, until: datetime | None) -> dict:
         """Counts over the seller's tickets opened in [since, until)."""
@@ -100,8 +100,7 @@ class StatusService:
     def entitlements(self, seller: Seller, customer_id: str, product_id: str | None,
                      now: datetime) -> dict:
         """What the customer's payments with this seller grant, and who says so."""
-        orders = [o for o in self.store.orders_for_customer(customer_id)
-                  if o.seller_id == seller.seller_id]
+        orders = self.store.orders_for_customer(seller.seller_id, customer_id)
         items = []
         for marketplace in sorted({o.marketplace for o in orders}):
             mine = [o for o in orders if o.marketplace == marketplace]

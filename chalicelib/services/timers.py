@@ -41,7 +41,8 @@ class TimerHandlers:
         cause = Cause("timer", event.kind)
         order = parse_order_subject(event.subject_id)
         if order:
-            facts = self.loader.order(*order)
+            marketplace, seller_id, order_id = order
+            facts = self.loader.order(marketplace, order_id, seller_id=seller_id)
             effects = decide_order_timer(facts, event.kind, event.version)
             return assemble(delivery, effects, facts.profile, now, cause=cause)
         ticket, profile = self.loader.ticket(event.subject_id)

@@ -28,6 +28,8 @@ def _credentials_note(ticket: Ticket) -> str | None:
     if not ticket.credentials_shared:
         return None
     held = "held encrypted until the ticket closes" if ticket.vault else "deleted"
+    if ticket.credentials_not_kept:
+        held += f"; {ticket.credentials_not_kept} not kept: over the vault's per-message or per-ticket bound"
     return f"credentials shared: {ticket.credentials_shared} (redacted; {held})"
 
 
@@ -35,7 +37,7 @@ def order_summary(order: Order) -> dict[str, Any]:
     latest = {}
     for payment in sorted(order.payments, key=lambda p: p.occurred_at):
         latest[payment.payment_id] = payment.status
-    return {"marketplace": order.marketplace, "order_id": order.order_id,
+    return {"marketplace": order.marketplace, "seller_id": order.seller_id, "order_id": order.order_id,
             "customer_id": order.customer_id, "payments": latest,
             "refunds": sorted({r.refund_id: r.state for r in order.refunds}.items()),
             "refunds_issued": list(order.refunds_issued),

@@ -178,6 +178,68 @@ ISOLATION = {
 }
 
 
+# Money routes when two sellers share an order id (one cart, several vendors: issue 15) ------
+
+CART = "cart-shared"
+
+
+def _refund(client, seller_id: str | None, customer_id: str, expected: int = 200) -> dict:
+    data = {"refund_id": f"r-{seller_id}-{customer_id}", "order_id": CART, "customer_id": customer_id,
+            "reason": "other", "requested_at": iso(T0 + timedelta(days=1))}
+    event = {"type": "refund.requested", "timestamp": iso(T0), "data": {
+        **data, **({"seller_id": seller_id} if seller_id else {})}}
+    body = encode(event)
+    response = client.http.post("/webhooks/cmsmart", headers=signed_headers(body), body=body)
+    assert response.status_code == expected, response.body
+    return json.loads(response.body)
+
+
+@pytest.fixture
+def shared_cart(client):
+    """A sells p1 to cust-a and B sells p-b to cust-b, both on order id CART."""
+    a = deliver(client, payment_event(seller_id="acme", order_id=CART, customer_id="cust-a",
+                                      product_id="p1", payment_id="pay-a"))
+    b = deliver(client, payment_event(seller_id="globex", order_id=CART, customer_id="cust-b",
+                                      product_id="p-b", payment_id="pay-b"))
+    assert (list(a["order"]["payments"]), list(b["order"]["payments"])) == (["pay-a"], ["pay-b"])
+    assert b["order"]["timers"] == [] and b["decisions"] == [], "B's payment judged against A's (CRJ-4)"
+    return client
+
+
+def _entitled(client, ask, customer_id: str) -> tuple[bool, set[str], set[str]]:
+    status, body = ask(client, f"/v1/entitlements?customer_id={customer_id}")
+    assert status == 200, body
+    return body["covered"], {i["payment_id"] for i in body["items"]}, {i["product_id"] for i in body["items"]}
+
+
+def test_two_sellers_sharing_an_order_id_each_see_only_their_own_order(shared_cart):
+    client = shared_cart
+    assert _entitled(client, as_a, "cust-a") == (True, {"pay-a"}, {"p1"})
+    assert _entitled(client, as_b, "cust-b") == (True, {"pay-b"}, {"p-b"})
+    assert _entitled(client, as_a, "cust-b") == (False, set(), set())
+    assert _entitled(client, as_b, "cust-a") == (False, set(), set())
+    record("isolation", {"money routes, one order id, two sellers": "isolated"})
+
+
+def test_a_refund_on_a_shared_order_id_reaches_the_right_sellers_order_only(shared_cart):
+    client = shared_cart
+    by_seller = _refund(client, "globex", "cust-b")
+    assert list(by_seller["order"]["payments"]) == ["pay-b"]
+    by_customer = _refund(client, None, "cust-a")  # no seller_id: the customer's one order of that id
+    assert list(by_customer["order"]["payments"]) == ["pay-a"] and by_customer["order"]["seller_id"] == "acme"
+    assert [r[0] for r in by_customer["order"]["refunds"]] == ["r-None-cust-a"]
+
+
+def test_a_refund_that_cannot_tell_whose_order_it_is_is_a_400_and_changes_nothing(client, services):
+    for seller, customer in (("acme", "cust-x"), ("globex", "cust-x")):
+        deliver(client, payment_event(seller_id=seller, order_id=CART, customer_id=customer))
+    before = dict(services.store.orders)
+    answer = _refund(client, None, "cust-x", expected=400)
+    assert answer["error"]["details"] == [
+        {"field": "data.seller_id", "problem": "required: several sellers have an order with this id"}]
+    assert services.store.orders == before
+
+
 def test_every_v1_route_in_the_openapi_document_has_an_isolation_case():
     assert V1_ROUTES, "the document lists no /v1 route"
     missing = sorted({path for path, _ in V1_ROUTES} - set(ISOLATION))

@@ -83,7 +83,7 @@ def test_crj_4_the_refund_is_asked_for_once_whatever_the_replays(wiring):
         direct.deliver(wiring, payment_event(payment_id=payment_id, order_id="o-9", seller_id="jetty",
                                              at=T0 + timedelta(minutes=minutes)), "crmjetty")
     notices(wiring)
-    subject = wiring.store.load_order("crmjetty", "o-9").subject_id
+    subject = wiring.store.load_order("crmjetty", "jetty", "o-9").subject_id
     [timer] = wiring.scheduler.pending(subject)
     for _ in range(3):
         wiring.timers.fire(TimerFired(timer.subject_id, timer.kind, timer.version, timer.due_at))

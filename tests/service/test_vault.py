@@ -41,7 +41,7 @@ def test_crj_3_the_seller_reads_them_back_while_the_ticket_is_open(wiring):
 
 def test_crj_3_closing_the_ticket_deletes_the_vault_items(wiring):
     ticket_id = deliver(wiring, message_event(body=BODY))["ticket"]["id"]
-    assert wiring.store.count_vault_items() == 2
+    assert wiring.store.count_vault_items() == 1  # one vault item per message, both credentials in it
     closed = deliver(wiring, thread_closed_event())
     assert wiring.store.count_vault_items() == 0
     assert closed["ticket"]["credentials"].endswith("deleted)")

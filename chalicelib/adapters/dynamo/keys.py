@@ -7,7 +7,10 @@ Layout (PK / SK):
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
   OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
-  ORDER#<mp>#<order>       / #ORDER                   payments, refunds, derived state (GSI1: CUSTOMER#<customer> / ORDER#<mp>#<order>)
+  ORDER#<mp>#<order>       / SELLER#<seller>          one seller's order: payments, refunds, derived state
+                                                      (GSI1: ORDERS#<seller, # escaped>#<customer> / <mp>#<order>);
+                                                      the partition holds every seller's order of that id
+  (before issue 15: ORDER#<mp>#<order> / #ORDER, one order for all sellers; no longer read)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -69,10 +72,6 @@ def seller_gsi_pk(seller_id: str) -> str:
     return f"SELLER#{seller_id}"
 
 
-def customer_gsi_pk(customer_id: str) -> str:
-    return f"CUSTOMER#{customer_id}"
-
-
 def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
     return f"{opened_at}#{ticket_id}"
 
@@ -110,6 +109,7 @@ def ticket_item(ticket: Ticket) -> dict:
             "sla": json.dumps([_clock_dict(c) for c in ticket.sla]),
             "vault": json.dumps([[v.entry_id, v.kind, v.label] for v in ticket.vault]),
             "credentials_shared": ticket.credentials_shared,
+            "credentials_not_kept": ticket.credentials_not_kept or None,
             "message_count": ticket.message_count,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
@@ -158,6 +158,7 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
         vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
+        credentials_not_kept=int(item.get("credentials_not_kept", 0)),
         timers_synced="GSI2PK" not in item)
 
 
@@ -217,12 +218,26 @@ def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: d
             "response": json.dumps(response), TTL_ATTRIBUTE: expires}
 
 
-def order_key(marketplace: str, order_id: str) -> dict:
-    return {"PK": f"ORDER#{marketplace}#{order_id}", "SK": "#ORDER"}
+def order_key(marketplace: str, seller_id: str, order_id: str) -> dict:
+    return {**order_partition(marketplace, order_id), "SK": f"{ORDER_SK_PREFIX}{seller_id}"}
+
+
+ORDER_SK_PREFIX = "SELLER#"
+
+
+def order_partition(marketplace: str, order_id: str) -> dict:
+    """Every seller's order of one order id (the order id is the tail: free text is safe there)."""
+    return {"PK": f"ORDER#{marketplace}#{order_id}"}
+
+
+def seller_orders_gsi_pk(seller_id: str, customer_id: str) -> str:
+    """`#` and `%` escaped in the seller id, so no (seller, customer) pair can spell another's."""
+    escaped = seller_id.replace("%", "%25").replace("#", "%23")
+    return f"ORDERS#{escaped}#{customer_id}"
 
 
 def order_item(order: Order) -> dict:
-    item = {**order_key(order.marketplace, order.order_id), "type": "order",
+    item = {**order_key(order.marketplace, order.seller_id or "", order.order_id), "type": "order",
             "marketplace": order.marketplace, "order_id": order.order_id,
             "version": order.version, "customer_id": order.customer_id,
             "seller_id": order.seller_id,
@@ -233,8 +248,8 @@ def order_item(order: Order) -> dict:
                                   for t in order.timers]),
             "refunds_issued": json.dumps(list(order.refunds_issued))}
     if order.customer_id:
-        item.update(GSI1PK=customer_gsi_pk(order.customer_id),
-                    GSI1SK=f"ORDER#{order.marketplace}#{order.order_id}")
+        item.update(GSI1PK=seller_orders_gsi_pk(order.seller_id or "", order.customer_id),
+                    GSI1SK=f"{order.marketplace}#{order.order_id}")
     if not order.timers_synced:
         item.update(GSI2PK=UNSYNCED, GSI2SK=order.subject_id)
     return item

@@ -6,9 +6,10 @@ from datetime import timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters import aws_errors
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
-                                      SlotTakenError)
+                                      RequestRejectedError, SlotTakenError)
 from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
@@ -47,7 +48,7 @@ class DynamoTicketStore:
         except ClientError as exc:
             raise self._translate(exc, operations) from exc
         except BotoCoreError as exc:
-            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", "transact_write_items", exc) from exc
 
     def _operations(self, change: Change) -> list[dict]:
         delivery = change.delivery
@@ -97,9 +98,8 @@ class DynamoTicketStore:
         return self._put(item, HELD_BY, {":expected": slot.expected})
 
     def _translate(self, exc: ClientError, operations: list[dict]) -> Exception:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code != "TransactionCanceledException":
-            return DependencyError(f"DynamoDB failed: {code}")
+        if aws_errors.code_of(exc) != "TransactionCanceledException":
+            return aws_errors.translate("DynamoDB", "transact_write_items", exc)
         reasons = exc.response.get("CancellationReasons", [])
         failed = [(i, r) for i, r in enumerate(reasons) if r.get("Code") not in (None, "None")]
         for index, reason in failed:
@@ -107,6 +107,8 @@ class DynamoTicketStore:
                 return self._condition_failure(operations[index], reason.get("Item"))
         if any(r["Code"] in _RETRYABLE for _, r in failed):
             return ConcurrencyError("transaction conflict")
+        if any(r["Code"] in aws_errors.REJECTED for _, r in failed):
+            return RequestRejectedError(f"DynamoDB refused the transaction: {[r['Code'] for _, r in failed]}")
         return DependencyError(f"DynamoDB transaction cancelled: {[r['Code'] for _, r in failed]}")
 
     @staticmethod
@@ -165,17 +167,24 @@ class DynamoTicketStore:
                 return count
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None:
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None:
         found = self._call("get_item", TableName=self._table, ConsistentRead=True,
-                           Key=keys.to_attrs(keys.order_key(marketplace, order_id)))
+                           Key=keys.to_attrs(keys.order_key(marketplace, seller_id, order_id)))
         return keys.order_from_item(keys.from_attrs(found["Item"])) if "Item" in found else None
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         items = self._query_all(
-            IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :p)",
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :s)", ConsistentRead=True,
             ExpressionAttributeValues=keys.to_attrs(
-                {":pk": keys.customer_gsi_pk(customer_id), ":p": "ORDER#"}))
+                {":pk": keys.order_partition(marketplace, order_id)["PK"], ":s": keys.ORDER_SK_PREFIX}))
         return [keys.order_from_item(i) for i in items]
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        items = self._query_all(
+            IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=keys.to_attrs(
+                {":pk": keys.seller_orders_gsi_pk(seller_id, customer_id)}))
+        return [o for o in map(keys.order_from_item, items) if o.seller_id == seller_id]
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         try:
@@ -184,10 +193,10 @@ class DynamoTicketStore:
                 UpdateExpression="REMOVE GSI2PK, GSI2SK", ConditionExpression=VERSION_IS,
                 ExpressionAttributeValues=keys.to_attrs({":expected": version}))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise DependencyError(f"DynamoDB update_item failed: {type(exc).__name__}") from exc
+            if aws_errors.code_of(exc) != "ConditionalCheckFailedException":
+                raise aws_errors.translate("DynamoDB", "update_item", exc) from exc
         except BotoCoreError as exc:
-            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", "update_item", exc) from exc
 
     def unsynced_subjects(self, limit: int = 100) -> list[str]:
         page = self._call("query", TableName=self._table, IndexName=keys.GSI2, Limit=limit,
@@ -208,7 +217,7 @@ class DynamoTicketStore:
         try:
             return getattr(self._client, operation)(**params)
         except (ClientError, BotoCoreError) as exc:
-            raise DependencyError(f"DynamoDB {operation} failed: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", operation, exc) from exc
 
 
 def _list_filters(query: TicketQuery) -> tuple[list[str], dict]:
