@@ -9,6 +9,8 @@ from dataclasses import replace
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
+from chalicelib.domain.outbound import StoredNotice
+from chalicelib.services.outbox import stored_notices
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 
@@ -41,6 +43,12 @@ class InMemoryTicketStore:
         self.orders: dict[tuple[str, str], Order] = {}
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
+        self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
+
+    def outbox_after(self, position: int) -> list[list[StoredNotice]]:
+        """The in-memory stream: each committed change's notices from `position` on."""
+        with self._lock:
+            return list(self.outbox[position:])
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -51,8 +59,11 @@ class InMemoryTicketStore:
 
     def commit(self, change: Change) -> None:
         with self._lock:
+            notices = stored_notices(change)  # a bad outbox fails before anything is applied
             self._check(change)
             self._apply(change)
+            if notices:
+                self.outbox.append(notices)
 
     def _check(self, change: Change) -> None:
         delivery = change.delivery

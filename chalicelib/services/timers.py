@@ -4,8 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.domain.events import Delivery, TimerFired
+from chalicelib.domain.outbound import RETRY_KIND
 
 from .handlers import Outcome, WebhookHandlers
 from .ports import Clock
@@ -17,9 +19,12 @@ TIMER_SOURCE = "_timer"
 class TimerService:
     handlers: WebhookHandlers
     clock: Clock
+    dispatcher: Any = None  # services.dispatch.Dispatcher: holds the retry waits of notices
 
     def fire(self, event: TimerFired) -> Outcome:
         """Idempotent: a duplicate firing finds the first one's delivery record."""
+        if event.kind == RETRY_KIND and self.dispatcher is not None:
+            return Outcome({"note": self.dispatcher.retry(event.subject_id)})
         canonical = json.dumps({"subject_id": event.subject_id, "kind": event.kind,
                                 "version": event.version, "due_at": event.due_at.isoformat()},
                                sort_keys=True)
