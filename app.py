@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import bootstrap, logs
-from chalicelib.api import local, status, timers, webhooks
+from chalicelib.api import local, notifier, status, timers, webhooks
 from chalicelib.settings import Settings
 
 settings = Settings.from_env()
@@ -10,6 +10,7 @@ app = Chalice(app_name="ticketwarden", configure_logs=False)  # logs.configure o
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(status.bp)
 app.register_blueprint(timers.bp)
+app.register_blueprint(notifier.bp)
 if settings.local_mode:  # the test clock exists in `make run` only
     app.register_blueprint(local.bp)
 

@@ -23,7 +23,7 @@ from chalicelib.adapters.scheduler import ensure_group
 from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.settings import Settings
 
-from . import moto_dynamodb, tenants_file
+from . import endpoints_seed, moto_dynamodb, tenants_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDED_AT = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -59,6 +59,7 @@ def seed(tenants_path: Path, settings: Settings) -> None:
             secrets.add(marketplace.name, secret, SEEDED_AT + timedelta(seconds=n))
     for seller, key_hashes in tenants_file.sellers(tenants):
         directory.put_seller(seller, key_hashes)
+    endpoints_seed.seed(tenants, settings)  # marketplace endpoints (notices)
     print(f"seeded {len(tenants.marketplaces)} marketplaces, {len(tenants.sellers)} sellers "
           f"from {tenants_path}", flush=True)
 
