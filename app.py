@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import bootstrap, logs
-from chalicelib.api import local, notifier, status, timers, webhooks
+from chalicelib.api import endpoints, local, notifier, status, timers, webhooks
 from chalicelib.settings import Settings
 
 settings = Settings.from_env()
@@ -11,6 +11,7 @@ app.register_blueprint(webhooks.bp)
 app.register_blueprint(status.bp)
 app.register_blueprint(timers.bp)
 app.register_blueprint(notifier.bp)
+app.register_blueprint(endpoints.bp)
 if settings.local_mode:  # the test clock exists in `make run` only
     app.register_blueprint(local.bp)
 
