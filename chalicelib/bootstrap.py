@@ -56,7 +56,7 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock, wall_clock=wall_clock)
     url_guard = url_guard or _url_guard(settings)
     outbound = outbound_wiring.build(
-        store=outbound_store or _dynamo_outbound(settings), vault=vault, scheduler=scheduler,
+        store=outbound_store or store.companion_outbound(), vault=vault, scheduler=scheduler,
         clock=clock, wall_clock=wall_clock, url_guard=url_guard,
         sender=sender or _http_sender(url_guard))
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
@@ -92,12 +92,6 @@ def _dynamo_tenants(settings: Settings) -> TenantDirectory:
         return tenants
     from chalicelib.adapters.ssm_secrets import SsmSecrets
     return TenantsWithSecrets(tenants, SsmSecrets(client("ssm"), settings.secrets_path))
-
-
-def _dynamo_outbound(settings: Settings):
-    from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo.outbound_store import DynamoOutboundStore
-    return DynamoOutboundStore(client("dynamodb"), settings.table_name)
 
 
 def _url_guard(settings: Settings):

@@ -7,6 +7,8 @@
     python -m chalicelib.cli keys list <seller>
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
 
+    python -m chalicelib.cli endpoints add|list|remove ...   (chalicelib/cli_endpoints.py)
+
 New secrets and keys are printed once and never stored in clear.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ import secrets
 import sys
 from datetime import datetime, timezone
 
+from chalicelib import cli_endpoints
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
@@ -88,13 +91,15 @@ def parser() -> argparse.ArgumentParser:
     revoke = key.add_parser("revoke")
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    cli_endpoints.add_parser(groups)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    run = secrets_command if args.group == "secrets" else keys_command
+    run = {"secrets": secrets_command, "keys": keys_command,
+           "endpoints": cli_endpoints.run}[args.group]
     print(run(args, settings))
     return 0
 

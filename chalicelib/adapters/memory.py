@@ -45,6 +45,11 @@ class InMemoryTicketStore:
         self.early_closes: dict[str, EarlyClose] = {}
         self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
 
+    def companion_outbound(self):
+        """A fresh in-memory outbound store (bootstrap's default next to this store)."""
+        from .memory_outbound import InMemoryOutboundStore
+        return InMemoryOutboundStore()
+
     def outbox_after(self, position: int) -> list[list[StoredNotice]]:
         """The in-memory stream: each committed change's notices from `position` on."""
         with self._lock:

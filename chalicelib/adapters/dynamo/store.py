@@ -29,6 +29,11 @@ class DynamoTicketStore:
         self._client = client
         self._table = table_name
 
+    def companion_outbound(self):
+        """The outbound store on the same table (bootstrap's default)."""
+        from .outbound_store import DynamoOutboundStore
+        return DynamoOutboundStore(self._client, self._table)
+
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
 
