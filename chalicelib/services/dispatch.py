@@ -65,11 +65,11 @@ class Dispatcher:
                 self.store.put_dispatch(dispatch, None)
             except ConcurrencyError:
                 dispatch = self.store.load_dispatch(notice.id, endpoint.id)
-        if dispatch is None or dispatch.finished:
-            return
-        lane = self._change_lane(endpoint.id, notice.subject_id, lambda l: l.appended(notice.id))
-        if lane.head == notice.id:
-            self.drain(endpoint.id, notice.subject_id)
+        if dispatch is not None and not dispatch.finished:
+            lane = self._change_lane(endpoint.id, notice.subject_id, lambda l: l.appended(notice.id))
+            if lane.head != notice.id:
+                return  # the head is in flight; this one follows it
+        self.drain(endpoint.id, notice.subject_id)  # a replay: a finished head may await its pop
 
     # ---------------------------------------------------------------- the lane
     def drain(self, endpoint_id: str, subject_id: str) -> None:
@@ -92,9 +92,9 @@ class Dispatcher:
         """A retry timer fired: attempt the dispatch if it still heads its lane and is due."""
         notice_id, endpoint_id = split_dispatch_id(dispatch_ref)
         dispatch = self.store.load_dispatch(notice_id, endpoint_id)
-        if dispatch is None or dispatch.finished:
+        if dispatch is None:
             return "nothing to retry"
-        self.drain(endpoint_id, dispatch.subject_id)
+        self.drain(endpoint_id, dispatch.subject_id)  # finished: a crash may have kept it at the head
         return "retried"
 
     def _change_lane(self, endpoint_id: str, subject_id: str, change: Callable[[Lane], Lane]) -> Lane:
