@@ -13,11 +13,13 @@ different webhook-id; goals 0.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 from chalicelib import bootstrap
@@ -123,13 +125,6 @@ def workload(rng: random.Random, tickets: int) -> list[tuple[timedelta, str, int
     return sorted(changes, key=lambda c: c[0])
 
 
-@dataclass
-class Run:
-    tickets: int
-    seed: int
-    result: dict = field(default_factory=dict)
-
-
 def run(tickets: int = 300, seed: int = 7) -> dict:
     rng = random.Random(seed)
     services, outbound, clock = wiring(rng)
@@ -157,6 +152,7 @@ def run(tickets: int = 300, seed: int = 7) -> dict:
     stats.update(check(services, receivers, by_endpoint, stats.pop("resend_from")))
     stats["fault_counts"] = {n: dict(f.counts) for n, f in faults.items()}
     stats["seconds"] = round(time.perf_counter() - started, 1)
+    stats["sender_timeout"] = SENDER_TIMEOUT
     return stats
 
 
@@ -268,15 +264,31 @@ def out_of_order(store, dispatches, accepted, by_endpoint) -> int:
     return bad
 
 
+def measure_and_write(tickets: int, seed: int, benchmarks: Path) -> bool:
+    """The soak, the latency on the local stack, outbox WRU and cost: BENCHMARKS.md's section."""
+    from bench import notices as bench_notices
+
+    from .notices_report import section, splice
+    logging.getLogger("ticketwarden").setLevel(logging.CRITICAL)  # injected crashes log tracebacks
+    stats = run(tickets, seed)
+    latency = bench_notices.latency(200)
+    wru = bench_notices.outbox_wru()
+    cost = bench_notices.cost(wru)
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    text = section(stats, latency, wru, cost, f"python -m soak.notices --tickets {tickets} --seed {seed}", when)
+    if benchmarks.exists():
+        benchmarks.write_text(splice(benchmarks.read_text(encoding="utf-8"), text), encoding="utf-8")
+    print(text)
+    return stats["lost"] == 0 and stats["out_of_ticket_order"] == 0 and stats["duplicates_other_id"] == 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m soak.notices", description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--benchmarks", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
-    stats = run(args.tickets, args.seed)
-    print(stats)
-    ok = stats["lost"] == 0 and stats["out_of_ticket_order"] == 0 and stats["duplicates_other_id"] == 0
-    return 0 if ok else 1
+    return 0 if measure_and_write(args.tickets, args.seed, args.benchmarks) else 1
 
 
 if __name__ == "__main__":
