@@ -5,17 +5,17 @@ from dataclasses import dataclass
 
 from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.services.clock import OffsetClock, SystemClock
+from chalicelib.services.credentials import CredentialKeeper
 from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
-from chalicelib.services.orders import OrderService
-from chalicelib.services.policy import PolicyService
-from chalicelib.services.credentials import CredentialKeeper
+from chalicelib.services.loaders import Loader
+from chalicelib.services.profiles import Profiles
 from chalicelib.services.secrets import TenantsWithSecrets
 from chalicelib.services.ports import (Clock, CredentialVault, TenantDirectory, TicketStore,
                                        TimerScheduler)
 from chalicelib.services.status import StatusService
 from chalicelib.services.timer_sync import TimerSync
-from chalicelib.services.timers import TimerService
+from chalicelib.services.timers import TimerHandlers
 from chalicelib.services import outbound_wiring
 from chalicelib.settings import Settings
 
@@ -27,10 +27,10 @@ class Services:
     tenants: TenantDirectory
     scheduler: TimerScheduler
     clock: Clock
-    policy: PolicyService
+    profiles: Profiles
     ingest: WebhookIngest
     status: StatusService
-    timers: TimerService
+    timers: TimerHandlers
     timer_sync: TimerSync
     outbound: outbound_wiring.Outbound | None = None  # notices: store, dispatcher, consumer, API
 
@@ -45,13 +45,13 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     tenants = tenants or _dynamo_tenants(settings)
     scheduler = scheduler or _eventbridge_timers(settings)
     clock = clock or (OffsetClock() if settings.local_mode else SystemClock())
-    policy = PolicyService(store=store, tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs),
-                           analyse=_analyser())
+    profiles = Profiles(tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs))
     timer_sync = TimerSync(store=store, scheduler=scheduler)
     vault = vault or _kms_vault(settings)
-    handlers = WebhookHandlers(store=store, policy=policy, timer_sync=timer_sync,
-                               orders=OrderService(store=store, policy=policy),
-                               keeper=CredentialKeeper(vault))
+    loader = Loader(store=store, profiles=profiles)
+    handlers = WebhookHandlers(store=store, loader=loader, profiles=profiles,
+                               keeper=CredentialKeeper(vault), analyse=_analyser(),
+                               timer_sync=timer_sync)
     wall_clock = wall_clock or SystemClock()
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock, wall_clock=wall_clock)
     url_guard = url_guard or _url_guard(settings)
@@ -60,10 +60,10 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
         clock=clock, wall_clock=wall_clock, url_guard=url_guard,
         sender=sender or _http_sender(url_guard))
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
-                    clock=clock, policy=policy, ingest=ingest,
-                    status=StatusService(store=store, tenants=tenants, policy=policy, vault=vault),
-                    timers=TimerService(handlers=handlers, clock=clock,
-                                        dispatcher=outbound.dispatcher),
+                    clock=clock, profiles=profiles, ingest=ingest,
+                    status=StatusService(store=store, tenants=tenants, profiles=profiles, vault=vault),
+                    timers=TimerHandlers(store=store, loader=loader, timer_sync=timer_sync,
+                                         clock=clock, dispatcher=outbound.dispatcher),
                     timer_sync=timer_sync, outbound=outbound)
 
 

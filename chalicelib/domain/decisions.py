@@ -1,4 +1,4 @@
-"""Decisions and the actions they ask of the marketplace, as data."""
+"""Decisions: what a rule decided, why, and under which profile version (CRJ-11)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,12 +27,3 @@ class Decision:
     def from_dict(cls, raw: dict[str, Any]) -> Decision:
         return cls(rule=raw["rule"], outcome=raw["outcome"], reason=raw["reason"],
                    policy=raw["policy"], evidence=raw.get("evidence", {}), code=raw.get("code"))
-
-
-@dataclass(frozen=True)
-class Action:
-    type: str
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, **self.fields}

@@ -153,6 +153,22 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class SlotWrite:
+    """The customer's open-ticket slot (CMS-4): claim it, move it, or release it.
+
+    `expected` is the ticket id that must hold it now (None: must be free);
+    `ticket_id` None releases it.
+    """
+
+    marketplace: str
+    seller_id: str
+    customer_id: str
+    expected: str | None
+    ticket_id: str | None
+    opened_key: str = ""
+
+
+@dataclass(frozen=True)
 class EarlyClose:
     """A thread.closed that overtook its thread's first message: the ticket will open closed.
 

@@ -10,7 +10,8 @@ from chalicelib.domain.events import Delivery, Event
 from chalicelib.domain.model import Marketplace
 
 from . import signatures
-from .handlers import Outcome, WebhookHandlers
+from .commit import Outcome
+from .handlers import WebhookHandlers
 from .ports import Clock, TenantDirectory
 
 

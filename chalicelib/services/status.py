@@ -13,7 +13,7 @@ from chalicelib.domain.model import Seller, Ticket
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.entitlements import entitlements_from
 
-from .policy import PolicyService
+from .profiles import Profiles
 from .ports import CredentialVault, TenantDirectory, TicketQuery, TicketStore
 from .views import iso, ticket_detail, ticket_summary
 
@@ -30,7 +30,7 @@ def hash_api_key(key: str) -> str:
 class StatusService:
     store: TicketStore
     tenants: TenantDirectory
-    policy: PolicyService
+    profiles: Profiles
     vault: CredentialVault
 
     def seller_for(self, authorization: str | None) -> Seller:
@@ -86,7 +86,7 @@ class StatusService:
                 ("marketplace", "required: this seller has no profile of its own")])
         if not seller.policy and self.tenants.marketplace(marketplace) is None:
             raise NotFoundError(f"unknown marketplace '{marketplace}'")
-        profile = self.policy.profile_for(marketplace or "", seller.seller_id)
+        profile = self.profiles.profile_for(marketplace or "", seller.seller_id)
         rule = profile.rule_of_type("support_hours")
         if rule is None:
             raise NotFoundError(f"profile {profile.ref} declares no support hours")
@@ -105,7 +105,7 @@ class StatusService:
         items = []
         for marketplace in sorted({o.marketplace for o in orders}):
             mine = [o for o in orders if o.marketplace == marketplace]
-            profile = self.policy.profile_for(marketplace, seller.seller_id)
+            profile = self.profiles.profile_for(marketplace, seller.seller_id)
             granted = entitlements_from(settled_payments(p for o in mine for p in o.payments),
                                         [r for o in mine for r in o.refunds], zone=profile.zone)
             items += [_entitlement_view(marketplace, e, now) for e in granted

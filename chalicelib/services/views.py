@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.actions import (Action, CloseThread, IssueRefund, OpenNewThread, Reply,
+                                       RequestInfo)
 from chalicelib.domain.model import Message, Order, SlaClock, Ticket
 
 
@@ -59,3 +61,19 @@ def clock_view(clock: SlaClock) -> dict[str, Any]:
     return {"name": clock.name, "rule": clock.rule, "started_at": iso(clock.started_at),
             "due_at": iso(clock.due_at), "state": clock.state.value,
             "stopped_at": iso(clock.stopped_at), "reminded": clock.reminded}
+
+
+def action_view(action: Action) -> dict[str, Any]:
+    """The contract's action shapes; the only place a typed action becomes JSON."""
+    match action:
+        case Reply(template=template, language=language, text=text):
+            return {"type": "reply", "template": template, "language": language, "text": text}
+        case CloseThread(thread_id=thread_id):
+            return {"type": "close_thread", **({"thread_id": thread_id} if thread_id else {})}
+        case RequestInfo(missing=missing):
+            return {"type": "request_info", "missing": list(missing)}
+        case OpenNewThread():
+            return {"type": "open_new_thread"}
+        case IssueRefund(payment_id=payment_id):
+            return {"type": "refund", "payment_id": payment_id}
+    raise TypeError(f"not an action: {action!r}")
