@@ -114,9 +114,10 @@ def notices_of_a(client) -> tuple[str, str]:
     wiring = services()
     notice = Notice(NoticeType.TICKET_CLOSED, "cmsmart", "acme", "tk-a", {"ticket_id": "tk-a"})
     wiring.store.commit(Change(Delivery("cmsmart", "wh-notice-a", "h", "x"), {}, T0, notices=(notice,)))
-    [batch] = wiring.store.outbox_after(0)
-    assert wiring.outbound.consumer.consume([OutboxRecord("1", "ev1", tuple(batch))]) == []
-    return endpoint["id"], batch[0].id
+    batches = wiring.store.outbox_after(0)  # the world's own tickets have notices too
+    records = [OutboxRecord(str(n), f"ev{n}", tuple(b)) for n, b in enumerate(batches)]
+    assert wiring.outbound.consumer.consume(records) == []
+    return endpoint["id"], batches[-1][0].id
 
 
 def call(client, method: str, path: str, authorization: str | None, body: dict | None = None):
@@ -234,12 +235,17 @@ def rotate_case(client, world: World) -> None:
 
 
 def notices_case(client, world: World) -> None:
-    status, mine = call(client, "GET", "/v1/notices", f"Bearer {ACME_KEY}")
-    assert status == 200 and [n["id"] for n in mine["items"]] == [world.a_notice]
-    for query in ("", "?type=ticket.closed", "?limit=100",
+    status, mine = call(client, "GET", "/v1/notices?limit=100", f"Bearer {ACME_KEY}")
+    assert status == 200 and world.a_notice in [n["id"] for n in mine["items"]]
+    assert all(n["data"].get("ticket", {}).get("seller_id", "acme") == "acme" for n in mine["items"])
+    a_ids = {n["id"] for n in mine["items"]}
+    status, theirs = call(client, "GET", "/v1/notices?limit=100", f"Bearer {GLOBEX_KEY}")
+    assert status == 200 and theirs["items"], "B's own ticket gives B a notice: the positive control"
+    for query in ("", "?type=ticket.closed", "?type=ticket.opened", "?limit=100",
                   f"?after={quote(mine['next_cursor'])}", "?after="):
         status, theirs = call(client, "GET", f"/v1/notices{query}", f"Bearer {GLOBEX_KEY}")
-        assert status in (200, 400) and not theirs.get("items"), (query, theirs)
+        assert status in (200, 400), (query, theirs)
+        assert not a_ids & {n["id"] for n in theirs.get("items", [])}, (query, theirs)
 
 
 def notice_case(client, world: World) -> None:

@@ -64,8 +64,9 @@ def notice_stack(tmp_path: Path):
     receiver = Receiver(secrets=[MARKETPLACE_SECRET])
     receiver_port = receiver.start()
     tenants = yaml.safe_load((ROOT / "examples" / "tenants.yaml").read_text())
-    tenants["marketplaces"]["cmsmart"]["endpoints"] = [
-        {"url": f"http://127.0.0.1:{receiver_port}/hooks", "secret": MARKETPLACE_SECRET}]
+    for marketplace in ("cmsmart", "crmjetty", "prestashop"):  # one receiver for all three
+        tenants["marketplaces"][marketplace]["endpoints"] = [
+            {"url": f"http://127.0.0.1:{receiver_port}/{marketplace}", "secret": MARKETPLACE_SECRET}]
     path = tmp_path / "tenants.yaml"
     path.write_text(yaml.safe_dump(tenants))
     port, moto_port = free_port(), free_port()

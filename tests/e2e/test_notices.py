@@ -2,6 +2,10 @@
 to receivers that verify every signature; retry waits on the test clock."""
 from __future__ import annotations
 
+import time
+import uuid
+from datetime import timedelta
+
 import pytest
 import requests
 
@@ -107,3 +111,79 @@ def test_a_private_address_is_refused_with_the_reason(stack):
     answer = seller(stack, "POST", "/v1/endpoints", {"url": "https://10.0.0.1/hooks"})
     assert answer.status_code == 400
     assert "private" in answer.json()["error"]["details"][0]["problem"]
+
+
+# ------------------------------------------------ the real decision paths (issue 13's notices)
+
+def send_webhook(stack, marketplace: str, event: dict, webhook_id: str | None = None):
+    from .helpers import send
+    answer = send(stack.url, marketplace, event, webhook_id=webhook_id)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def business_now(stack):
+    from datetime import datetime
+    return datetime.fromisoformat(requests.get(f"{stack.url}/_local/clock", timeout=10)
+                                  .json()["now"].replace("Z", "+00:00"))
+
+
+def mentioning(receiver, kind: str, text: str):
+    import json
+    return [a for a in receiver.received if a.verified and a.body["type"] == kind
+            and text in json.dumps(a.body["data"])]
+
+
+def test_a_cmsmart_ticket_advanced_3_days_closes_at_the_marketplace_and_tells_the_seller(stack, seller_receiver):
+    from tests.builders import message_event
+    thread = f"e2e-expire-{uuid.uuid4().hex[:6]}"
+    event = message_event(at=business_now(stack), thread_id=thread, seller_id=SELLER,
+                          customer_id=f"{thread}-c")
+    ticket = send_webhook(stack, "cmsmart", event)["ticket"]
+    assert not [a for a in send_webhook(stack, "cmsmart", event, f"{thread}-again")["actions"]
+                if a["type"] == "close_thread"]
+    stack.advance(3 * 24 * 3600 + 3600)
+    actions = wait_until(lambda: [a for a in mentioning(stack.marketplace, "action.requested", ticket["id"])
+                                  if a.body["data"]["action"]["type"] == "close_thread"] and
+                         mentioning(stack.marketplace, "action.requested", ticket["id"]))
+    assert [a.body["data"]["action"]["type"] for a in actions][-1] == "close_thread"  # after its reply
+    assert all(a.body["data"]["cause"] == {"kind": "timer", "timer": "auto_close"} for a in actions)
+    [closed] = wait_until(lambda: mentioning(seller_receiver, "ticket.closed", ticket["id"]))
+    assert closed.body["data"]["ticket"]["close_reason"] == "expired"
+    opened = mentioning(seller_receiver, "ticket.opened", ticket["id"])
+    assert [a.webhook_id for a in seller_receiver.received if ticket["id"] in str(a.body)] == \
+        [opened[0].webhook_id, closed.webhook_id]  # in commit order, once each
+
+
+def test_a_crj_4_duplicate_payment_sends_one_refund_whatever_the_replays(stack):
+    from tests.builders import payment_event
+    order = f"e2e-order-{uuid.uuid4().hex[:6]}"
+    now = business_now(stack)
+    first = payment_event(at=now, payment_id=f"{order}-p1", order_id=order, seller_id="initech-crm",
+                          purchase="one_time")
+    second = payment_event(at=now + timedelta(minutes=1), payment_id=f"{order}-p2", order_id=order,
+                           seller_id="initech-crm", purchase="one_time")
+    for attempt in range(3):
+        send_webhook(stack, "crmjetty", first, f"{order}-w1")
+        send_webhook(stack, "crmjetty", second, f"{order}-w2-{attempt}")
+    stack.advance(3 * 24 * 3600 + 600)
+    wait_until(lambda: mentioning(stack.marketplace, "action.requested", f"{order}-p2"))
+    time.sleep(1.0)  # a second refund would have arrived by now
+    refunds = {a.webhook_id for a in mentioning(stack.marketplace, "action.requested", order)
+               if a.body["data"]["action"]["type"] == "refund"}
+    assert len(refunds) == 1
+
+
+def test_a_ps_3_reminder_reaches_the_seller_at_75_percent(stack, seller_receiver):
+    from tests.builders import message_event
+    thread = f"e2e-ps3-{uuid.uuid4().hex[:6]}"
+    event = message_event(at=business_now(stack), thread_id=thread, seller_id=SELLER,
+                          customer_id=f"{thread}-c", tags=["pre_sale"])
+    ticket = send_webhook(stack, "prestashop", event)["ticket"]
+    detail = requests.get(f"{stack.url}/v1/tickets/{ticket['id']}", timeout=30,
+                          headers={"Authorization": f"Bearer {api_key(SELLER)}"}).json()
+    [clock] = [c for c in detail["sla"] if c["state"] == "running"]
+    stack.advance(4 * 24 * 3600)
+    [reminder] = wait_until(lambda: mentioning(seller_receiver, "sla.reminder", ticket["id"]))
+    assert reminder.body["data"]["rule"] == "PS-3"
+    assert reminder.body["data"]["clock"]["due_at"].startswith(clock["due_at"][:16])
