@@ -196,3 +196,41 @@ def test_action_requested_goes_to_the_marketplace_endpoint(wiring, receiver):
                                   {"action": {"type": "close_thread"}, "ticket_id": "tk-1"}))
     pump(wiring)
     assert [(a.verified, a.body["type"]) for a in receiver.received] == [(True, "action.requested")]
+
+
+def test_an_endpoint_failing_for_5_days_warns_at_the_start_and_half_way_then_is_disabled(wiring, receiver):
+    failing = seller_endpoint(wiring, receiver, event_types=("ticket.closed",))
+    receiver.default = 500
+    other = Receiver(secrets=[])
+    port = other.start()
+    try:
+        _, secret = wiring.outbound.endpoints.register("acme", f"http://127.0.0.1:{port}/o",
+                                                       event_types=("endpoint.failing", "endpoint.disabled"))
+        other.secrets.append(secret)
+        for hour in range(6 * 24):
+            if hour % 12 == 0:  # a new notice twice a day keeps the endpoint busy
+                commit(wiring, f"wh-{hour}", closed_notice(ticket=f"tk-{hour}"))
+                pump(wiring, len(wiring.store.outbox) - 1)
+            advance(wiring, 3600)
+        kinds = [(a.body["type"], a.verified) for a in other.received]
+        assert kinds == [("endpoint.failing", True), ("endpoint.failing", True),
+                         ("endpoint.disabled", True)]
+        stored = wiring.outbound.store.load_endpoint(failing.id)
+        assert stored.status is EndpointStatus.DISABLED and stored.disabled_reason == "failing for 5 days"
+        page = wiring.outbound.endpoints.notices("acme", None, "ticket.closed", 100)
+        assert len(page.items) == 12  # its notices are kept: listed, resendable
+    finally:
+        other.stop()
+
+
+def test_a_redirect_is_a_failure_and_is_not_followed(wiring, receiver):
+    seller_endpoint(wiring, receiver)
+    receiver.decide = lambda webhook_id, body: (302, {"Location": "http://169.254.169.254/"}) \
+        if len(receiver.received) == 0 else 200
+    commit(wiring, "wh-1", closed_notice())
+    pump(wiring)
+    _, [dispatch] = wiring.outbound.endpoints.notice("acme", receiver.received[0].webhook_id)
+    assert [a.status_code for a in dispatch.attempts] == [302]
+    assert "redirects are not followed" in dispatch.attempts[0].error
+    advance(wiring, 7)
+    assert [a.status for a in receiver.received] == [302, 200]  # retried at the endpoint, not moved
