@@ -34,12 +34,20 @@ def decode(event: dict) -> list[OutboxRecord]:
     return records
 
 
-def handle(event: dict) -> dict:
+SPARE_MS = 60_000  # a record may need a few 15 s attempts: start none with less time left
+
+
+def handle(event: dict, context=None) -> dict:
     """The partial-batch answer Lambda expects with ReportBatchItemFailures."""
-    failed = services().outbound.consumer.consume(decode(event))
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    more_time = lambda: True  # noqa: E731 - local mode and tests without a context
+    if remaining:
+        spare = min(SPARE_MS, remaining() // 2)
+        more_time = lambda: remaining() > spare  # noqa: E731
+    failed = services().outbound.consumer.consume(decode(event), more_time)
     return {"batchItemFailures": [{"itemIdentifier": position} for position in failed]}
 
 
 @bp.lambda_function(name="notifier")
 def notifier(event: dict, context) -> dict:
-    return handle(event if isinstance(event, dict) else {})
+    return handle(event if isinstance(event, dict) else {}, context)

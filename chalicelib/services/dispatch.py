@@ -174,8 +174,14 @@ class Dispatcher:
     def _endpoint_failed(self, endpoint: Endpoint, notice: StoredNotice, gone: bool) -> None:
         now = self.clock.now()
         updated, warnings = endpoint_health.after_failure(endpoint, now, gone)
-        if not self._put_endpoint(endpoint, updated) or not updated.is_seller:
+        if not self._put_endpoint(endpoint, updated):
             return
+        if warnings:
+            logger.warning("endpoint failing", extra={"endpoint_id": endpoint.id, "owner": endpoint.owner,
+                                                      "status": updated.status.value,
+                                                      "failing_since": updated.failing_since.isoformat()})
+        if not updated.is_seller:
+            return  # a marketplace's endpoint: the operator's alarm, not a notice
         self.fan_out([endpoint_health.warning_notice(updated, kind, notice.marketplace, now)
                       for kind in warnings])
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from chalicelib.domain.outbound import StoredNotice
 
@@ -22,10 +23,14 @@ class OutboxRecord:
 class OutboxConsumer:
     dispatcher: Dispatcher
 
-    def consume(self, records: list[OutboxRecord]) -> list[str]:
+    def consume(self, records: list[OutboxRecord],
+                more_time: Callable[[], bool] = lambda: True) -> list[str]:
         """Stop at the first record that fails and report it: the stream then restarts there,
-        so no later record of the batch overtakes it (per-item order holds)."""
+        so no later record of the batch overtakes it (per-item order holds). A record left
+        when time runs short is reported the same way, rather than cut off by the timeout."""
         for record in records:
+            if not more_time():
+                return [record.position]
             try:
                 self.dispatcher.fan_out(list(record.notices))
             except Exception:  # noqa: BLE001 - any failure must stop the batch, not just ours
