@@ -6,6 +6,7 @@ sender connects to the very address this module approved.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
             ipaddress.ip_address("100.100.100.200")}
 MAX_URL_LENGTH = 2048
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class UrlGuard:
         return Target("https", host, port, path, self._public_address(host, port))
 
     def _public_address(self, host: str, port: int) -> str:
+        if not _is_ip(host) and not _HOST_NAME.match(host):
+            raise UnsafeUrlError(f"{host[:100]} is not a public host name")  # before any DNS query
         try:
             found = self._resolve(host, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as exc:
@@ -80,3 +84,11 @@ class UrlGuard:
             if reason:
                 raise UnsafeUrlError(f"{host} resolves to {reason}")
         return addresses[0]
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False

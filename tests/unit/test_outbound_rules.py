@@ -21,15 +21,15 @@ def resolving_to(*addresses):
 @pytest.mark.parametrize(("url", "addresses", "reason"), [
     ("http://example.com/h", ("93.184.216.34",), "must be https"),
     ("https://127.0.0.1/h", ("127.0.0.1",), "loopback"),
-    ("https://localhost/h", ("127.0.0.1",), "loopback"),
+    ("https://localhost/h", ("127.0.0.1",), "not a public host name"),
     ("https://10.1.2.3/h", ("10.1.2.3",), "private"),
     ("https://box.internal/h", ("192.168.0.4",), "private"),
-    ("https://meta/h", ("169.254.169.254",), "metadata"),
-    ("https://ll/h", ("169.254.10.1",), "link-local"),
-    ("https://mc/h", ("224.0.0.1",), "multicast"),
-    ("https://v6/h", ("::1",), "loopback"),
-    ("https://mapped/h", ("::ffff:10.0.0.1",), "private"),
-    ("https://rebind/h", ("93.184.216.34", "10.0.0.1"), "private"),  # every answer must be public
+    ("https://meta.example.com/h", ("169.254.169.254",), "metadata"),
+    ("https://ll.example.com/h", ("169.254.10.1",), "link-local"),
+    ("https://mc.example.com/h", ("224.0.0.1",), "multicast"),
+    ("https://v6.example.com/h", ("::1",), "loopback"),
+    ("https://mapped.example.com/h", ("::ffff:10.0.0.1",), "private"),
+    ("https://rebind.example.com/h", ("93.184.216.34", "10.0.0.1"), "private"),  # every answer must be public
     ("https://user:pw@example.com/h", ("93.184.216.34",), "credentials"),
     ("ftp://example.com/h", ("93.184.216.34",), "https"),
 ])
@@ -52,7 +52,7 @@ def test_local_mode_also_allows_the_loopback_receivers(url):
 
 def test_local_mode_still_refuses_private_addresses():
     with pytest.raises(UnsafeUrlError, match="private"):
-        UrlGuard(allow_local=True, resolve=resolving_to("10.0.0.1")).check("https://x.test/h")
+        UrlGuard(allow_local=True, resolve=resolving_to("10.0.0.1")).check("https://x.example.com/h")
 
 
 def test_the_retry_schedule_is_seven_waits_with_twenty_percent_jitter():
@@ -77,3 +77,11 @@ def test_retry_after_is_honoured_within_bounds(retry_after, expected):
 def test_who_receives_what_by_default_and_by_filter(owner, filters, wanted):
     endpoint = Endpoint("ep_1", owner, "https://x", (), T0, filters)
     assert {t for t in NoticeType if endpoint.wants(t)} == wanted
+
+
+@pytest.mark.parametrize("url", ["https://intranet/h", "https://exa_mple.com/h", "https://-x.com/h"])
+def test_a_host_that_is_no_public_name_is_refused_before_any_dns_query(url):
+    def no_dns(*args, **kwargs):
+        raise AssertionError("resolved")
+    with pytest.raises(UnsafeUrlError, match="not a public host name"):
+        UrlGuard(resolve=no_dns).check(url)
