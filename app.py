@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import bootstrap, logs
-from chalicelib.api import errors, local, status, timers, webhooks
+from chalicelib.api import endpoints, errors, local, notifier, status, timers, webhooks
 from chalicelib.settings import Settings
 
 settings = Settings.from_env()  # a setting that cannot work fails here, in the init phase
@@ -13,6 +13,8 @@ app.register_middleware(errors.contract_shape, "http")  # Chalice's own 405/415 
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(status.bp)
 app.register_blueprint(timers.bp)
+app.register_blueprint(notifier.bp)
+app.register_blueprint(endpoints.bp)
 if settings.local_mode:  # the test clock exists in `make run` only
     app.register_blueprint(local.bp)
 

@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from soak.notices_report import kept as notices_section
 from soak.report import BENCH_TITLE, kept_section
 
 from .worst_message import HEADING as WORST_MESSAGE
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     text = render(results, seconds, scale, runtime)
     old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     kept = "\n".join(filter(None, (kept_section(old, h) for h in KEPT_HEADINGS)))
+    kept += notices_section(old)  # written by `make soak`
     args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0

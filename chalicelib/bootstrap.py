@@ -16,6 +16,7 @@ from chalicelib.services.ports import (Clock, CredentialVault, TenantDirectory, 
 from chalicelib.services.status import StatusService
 from chalicelib.services.timer_sync import TimerSync
 from chalicelib.services.timers import TimerHandlers
+from chalicelib.services import outbound_wiring
 from chalicelib.settings import Settings
 
 
@@ -31,12 +32,14 @@ class Services:
     status: StatusService
     timers: TimerHandlers
     timer_sync: TimerSync
+    outbound: outbound_wiring.Outbound | None = None  # notices: store, dispatcher, consumer, API
 
 
 def build(*, settings: Settings | None = None, store: TicketStore | None = None,
           tenants: TenantDirectory | None = None, scheduler: TimerScheduler | None = None,
           clock: Clock | None = None, wall_clock: Clock | None = None,
-          vault: CredentialVault | None = None) -> Services:
+          vault: CredentialVault | None = None, outbound_store=None, sender=None,
+          url_guard=None) -> Services:
     settings = settings or Settings.from_env()
     store = store or _dynamo_store(settings)
     tenants = tenants or _dynamo_tenants(settings)
@@ -49,15 +52,20 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     handlers = WebhookHandlers(store=store, loader=loader, profiles=profiles,
                                keeper=CredentialKeeper(vault), analyse=_analyser(),
                                timer_sync=timer_sync)
-    ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock,
-                           wall_clock=wall_clock or SystemClock())
+    wall_clock = wall_clock or SystemClock()
+    ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock, wall_clock=wall_clock)
+    url_guard = url_guard or _url_guard(settings)
+    outbound = outbound_wiring.build(
+        store=outbound_store or store.companion_outbound(), vault=vault, scheduler=scheduler,
+        clock=clock, wall_clock=wall_clock, url_guard=url_guard,
+        sender=sender or _http_sender(url_guard))
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
                     clock=clock, profiles=profiles, ingest=ingest,
                     status=StatusService(store=store, tenants=tenants, profiles=profiles,
                                          vault=vault),
                     timers=TimerHandlers(store=store, loader=loader, timer_sync=timer_sync,
-                                         clock=clock),
-                    timer_sync=timer_sync)
+                                         clock=clock, dispatcher=outbound.dispatcher),
+                    timer_sync=timer_sync, outbound=outbound)
 
 
 def _analyser():
@@ -85,6 +93,16 @@ def _dynamo_tenants(settings: Settings) -> TenantDirectory:
         return tenants
     from chalicelib.adapters.ssm_secrets import SsmSecrets
     return TenantsWithSecrets(tenants, SsmSecrets(client("ssm"), settings.secrets_path))
+
+
+def _url_guard(settings: Settings):
+    from chalicelib.adapters.url_guard import UrlGuard
+    return UrlGuard(allow_local=settings.local_mode)
+
+
+def _http_sender(url_guard):
+    from chalicelib.adapters.http_sender import HttpSender
+    return HttpSender(url_guard)
 
 
 def _kms_vault(settings: Settings) -> CredentialVault:

@@ -7,6 +7,8 @@
     python -m chalicelib.cli keys list <seller>
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
 
+    python -m chalicelib.cli endpoints add|list|remove ...   (chalicelib/cli_endpoints.py)
+
 New secrets and keys are printed once and never stored in clear. `--local [--moto-port N]`
 points every command at `make run`'s embedded AWS (endpoint, region, dummy credentials and
 secrets path), the same variables `make run` prints.
@@ -21,6 +23,7 @@ import sys
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from chalicelib import cli_endpoints
 from chalicelib.adapters.aws import client, setup_problem
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
@@ -106,6 +109,7 @@ def parser() -> argparse.ArgumentParser:
     revoke = key.add_parser("revoke")
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    cli_endpoints.add_parser(groups)
     return root
 
 
@@ -117,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in operator_env().items():
             os.environ.setdefault(name, value)
     settings = Settings.from_env()
-    run = secrets_command if args.group == "secrets" else keys_command
+    run = {"secrets": secrets_command, "keys": keys_command,
+           "endpoints": cli_endpoints.run}[args.group]
     try:
         print(run(args, settings))
     except Exception as exc:

@@ -27,3 +27,11 @@ def setup_problem(exc: BaseException) -> str | None:
     if isinstance(exc, (NoRegionError, NoCredentialsError)):
         return f"{exc}: use --local for make run's embedded AWS, or set AWS credentials and region"
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def streams_client():
+    """DynamoDB Streams; with botocore 1.44 the account-based endpoint must be off, or moto
+    answers 404 (TRAPS.md). Local mode only: on AWS, Lambda reads the stream."""
+    config = _CONFIG.merge(Config(account_id_endpoint_mode="disabled"))
+    return boto3.session.Session().client("dynamodbstreams", config=config)

@@ -8,6 +8,8 @@ from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, Req
                                       SlotTakenError)
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
+from chalicelib.domain.outbound import StoredNotice
+from chalicelib.services.outbox import stored_notices
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
@@ -19,7 +21,9 @@ def _item_count(change: Change) -> int:
     """As many items as the DynamoDB store writes for this change."""
     tickets = sum(1 + len(w.new_messages) + len(w.vault_puts()) + len(w.vault_deletes())
                   for w in change.tickets)
-    return 1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
+    outbox = len({n.subject_id for n in change.notices})  # one outbox item per subject
+    return (1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
+            + outbox)
 
 
 def _order_key(order: Order) -> tuple[str, str, str]:
@@ -39,6 +43,17 @@ class InMemoryTicketStore:
         self.orders: dict[tuple[str, str, str], Order] = {}  # (marketplace, seller, order id)
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
+        self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
+
+    def companion_outbound(self):
+        """A fresh in-memory outbound store (bootstrap's default next to this store)."""
+        from .memory_outbound import InMemoryOutboundStore
+        return InMemoryOutboundStore()
+
+    def outbox_after(self, position: int) -> list[list[StoredNotice]]:
+        """The in-memory stream: each committed change's notices from `position` on."""
+        with self._lock:
+            return list(self.outbox[position:])
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -51,8 +66,11 @@ class InMemoryTicketStore:
         if _item_count(change) > MAX_TRANSACTION_ITEMS:
             raise RequestRejectedError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items")
         with self._lock:
+            notices = stored_notices(change)  # a bad outbox fails before anything is applied
             self._check(change)
             self._apply(change)
+            if notices:
+                self.outbox.append(notices)
 
     def _check(self, change: Change) -> None:
         delivery = change.delivery

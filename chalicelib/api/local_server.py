@@ -20,9 +20,11 @@ from chalice.cli import validate_routes
 from chalice.cli.factory import CLIFactory
 
 from chalicelib.local import console
+from chalicelib.local.notifier import start_stream_pump
 from chalicelib.local.timers import start_pump
 
 from . import local as local_routes
+from . import notifier
 from .context import services
 from .timers import parse_timer_input
 
@@ -172,10 +174,12 @@ def serve(host: str, port: int, stage: str) -> None:
     wiring = services()
     pump, stop = start_pump(wiring, parse_timer_input, wiring.settings.schedule_group)
     local_routes.use_pump(pump)
+    stream_stop = start_stream_pump(notifier.handle, wiring.settings.table_name)
     try:
         server.serve_forever()
     finally:
         stop.set()
+        stream_stop.set()
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ import functools
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import schemas, wire_out
+from . import schemas, wire_notices, wire_out
 
 REF = "#/components/schemas/{model}"
 
@@ -91,6 +91,7 @@ def _paths() -> dict:
                            _query("product_id", "only this product")],
             "responses": {"200": _ok("Entitlements"), "400": _error("Bad query"),
                           "401": _error("Missing or bad API key")}}},
+        **wire_notices.paths(_ok, _error, _query, SECURED),
         "/health": {"get": {"summary": "Liveness", "responses": {"200": _ok("Health")}}},
         "/openapi.json": {"get": {"summary": "This document",
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
@@ -99,7 +100,8 @@ def _paths() -> dict:
 
 def _schemas() -> dict:
     models: dict[str, type[BaseModel] | TypeAdapter] = {
-        "WebhookEvent": TypeAdapter(schemas.WebhookEvent), **wire_out.MODELS}
+        "WebhookEvent": TypeAdapter(schemas.WebhookEvent), **wire_out.MODELS,
+        **wire_notices.MODELS}
     components: dict = {}
     for name, model in models.items():
         adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)

@@ -73,3 +73,11 @@ class SlotTakenError(TicketwardenError):
         super().__init__(f"open slot held by {ticket_id}")
         self.ticket_id = ticket_id
         self.opened_key = opened_key
+
+
+class UnsafeUrlError(InvalidInputError):
+    """An endpoint URL that could reach something it must not (SSRF): refused with the reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"endpoint url refused: {reason}", [("url", reason)])
+        self.reason = reason

@@ -13,7 +13,7 @@ from chalicelib.adapters.scheduler import ensure_group
 from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.settings import Settings
 
-from . import tenants_file
+from . import endpoints_seed, tenants_file
 
 SEEDED_AT = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -41,6 +41,7 @@ def seed(tenants: tenants_file.TenantsFile, path: Path, settings: Settings, *,
             continue
         directory.put_seller(seller, key_hashes)
         added_sellers += 1
+    endpoints_seed.seed(tenants, settings)  # marketplace endpoints (notices)
     what = "added" if only_new else "seeded"
     print(f"tenants: {what} {added_markets} marketplaces, {added_sellers} sellers from {path}",
           flush=True)

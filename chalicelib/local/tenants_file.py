@@ -33,7 +33,7 @@ class EndpointEntry(_Strict):
 class MarketplaceEntry(_Strict):
     policy: str
     secrets: Annotated[list[Secret], Field(min_length=1)]
-    endpoints: list[EndpointEntry] = []
+    endpoints: Annotated[list[EndpointEntry], Field(max_length=10)] = []  # action.requested goes here
 
 
 class SellerEntry(_Strict):
@@ -170,3 +170,9 @@ def sellers(tenants: TenantsFile) -> list[tuple[Seller, tuple[str, ...]]]:
     return [(Seller(seller_id=name, policy=entry.policy),
              tuple(hash_api_key(k) for k in entry.api_keys))
             for name, entry in tenants.sellers.items()]
+
+
+def marketplace_endpoints(tenants: TenantsFile) -> list[tuple[str, str, str]]:
+    """(marketplace, url, secret) of each endpoint that receives the marketplace's notices."""
+    return [(name, e.url, e.secret) for name, entry in tenants.marketplaces.items()
+            for e in entry.endpoints]

@@ -5,10 +5,11 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from chalicelib.domain.events import Delivery, TimerFired
 from chalicelib.domain.model import parse_order_subject
+from chalicelib.domain.outbound import RETRY_KIND
 from chalicelib.policy.expiry import decide_timer
 from chalicelib.policy.orders import decide_order_timer
 
@@ -29,9 +30,12 @@ class TimerHandlers:
     timer_sync: TimerSync
     clock: Clock
     sleep: Callable[[float], None] = field(default=time.sleep)
+    dispatcher: Any = None  # services.dispatch.Dispatcher: notice retries are timers too
 
     def fire(self, event: TimerFired) -> Outcome:
         """Idempotent: a duplicate firing finds the first one's delivery record."""
+        if event.kind == RETRY_KIND and self.dispatcher is not None:
+            return Outcome({"note": self.dispatcher.retry(event.subject_id)})
         delivery = _delivery(event)
         now = self.clock.now()
         return commit_decided(self.store, delivery, lambda: self._decide(delivery, event, now),

@@ -16,14 +16,22 @@ GSIS = [{"IndexName": GSI1,
                        {"AttributeName": "GSI2SK", "KeyType": "RANGE"}],
          "Projection": {"ProjectionType": "KEYS_ONLY"}}]
 
+STREAM = {"StreamViewType": "NEW_IMAGE"}  # the outbox's notices reach the notifier this way
+
 
 def create_table(client, table_name: str) -> None:
-    """Create the table with on-demand billing and TTL; a no-op if it exists."""
+    """Create the table with on-demand billing, TTL and the outbox stream; if it exists, only
+    turn the stream on (a table from before the outbox)."""
     if table_name in client.list_tables().get("TableNames", []):
+        table = client.describe_table(TableName=table_name)["Table"]
+        if not table.get("StreamSpecification", {}).get("StreamEnabled"):
+            client.update_table(TableName=table_name,
+                                StreamSpecification={"StreamEnabled": True, **STREAM})
         return
     client.create_table(TableName=table_name, KeySchema=KEY_SCHEMA,
                         AttributeDefinitions=ATTRIBUTES, GlobalSecondaryIndexes=GSIS,
-                        BillingMode="PAY_PER_REQUEST")
+                        BillingMode="PAY_PER_REQUEST",
+                        StreamSpecification={"StreamEnabled": True, **STREAM})
     client.get_waiter("table_exists").wait(TableName=table_name,
                                            WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={

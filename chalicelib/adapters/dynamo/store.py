@@ -13,7 +13,11 @@ from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, Dep
 from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
-from . import keys
+from chalicelib.services.outbox import by_subject, stored_notices
+
+from . import keys, outbound_keys
+
+MAX_OUTBOX_ITEM_BYTES = 350_000  # under DynamoDB's 400 KB item limit, with room for keys
 
 MUST_BE_NEW = "attribute_not_exists(PK)"
 VERSION_IS = "version = :expected"
@@ -25,6 +29,11 @@ class DynamoTicketStore:
     def __init__(self, client, table_name: str):
         self._client = client
         self._table = table_name
+
+    def companion_outbound(self):
+        """The outbound store on the same table (bootstrap's default)."""
+        from .outbound_store import DynamoOutboundStore
+        return DynamoOutboundStore(self._client, self._table)
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -68,7 +77,21 @@ class DynamoTicketStore:
                 for w in change.orders]
         ops += [self._put(keys.early_close_item(e, change.recorded_at), MUST_BE_NEW)
                 for e in change.early_closes]
+        ops += [self._put(item, MUST_BE_NEW) for item in self._outbox(change)]
         return ops
+
+    @staticmethod
+    def _outbox(change: Change) -> list[dict]:
+        """The notices, in the same transaction as the state: one item per subject, split
+        only if one would pass the item size limit."""
+        items, delivery = [], change.delivery
+        for subject, notices in by_subject(stored_notices(change)).items():
+            for n, chunk in enumerate(_chunks(notices)):
+                suffix = f"#{n}" if n else ""
+                items.append(outbound_keys.outbox_item(subject, delivery.marketplace,
+                                                       delivery.webhook_id + suffix, chunk,
+                                                       change.recorded_at))
+        return items
 
     def _versioned_put(self, item: dict, expected_version: int | None) -> dict:
         """Optimistic concurrency: create if new, else only over the version we read."""
@@ -218,6 +241,18 @@ class DynamoTicketStore:
             return getattr(self._client, operation)(**params)
         except (ClientError, BotoCoreError) as exc:
             raise aws_errors.translate("DynamoDB", operation, exc) from exc
+
+
+def _chunks(notices: list) -> list[list]:
+    chunks, size = [[]], 0
+    for notice in notices:
+        weight = len(json.dumps(outbound_keys.notice_dict(notice)).encode())
+        if chunks[-1] and size + weight > MAX_OUTBOX_ITEM_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(notice)
+        size += weight
+    return chunks
 
 
 def _list_filters(query: TicketQuery) -> tuple[list[str], dict]:
