@@ -14,6 +14,7 @@ from chalicelib.services.secrets import TenantsWithSecrets
 from chalicelib.services.ports import (Clock, CredentialVault, TenantDirectory, TicketStore,
                                        TimerScheduler)
 from chalicelib.services.status import StatusService
+from chalicelib.services.summary import SummaryService
 from chalicelib.services.timer_sync import TimerSync
 from chalicelib.services.timers import TimerService
 from chalicelib.settings import Settings
@@ -29,6 +30,7 @@ class Services:
     policy: PolicyService
     ingest: WebhookIngest
     status: StatusService
+    summary: SummaryService
     timers: TimerService
     timer_sync: TimerSync
 
@@ -54,6 +56,7 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     return Services(settings=settings, store=store, tenants=tenants, scheduler=scheduler,
                     clock=clock, policy=policy, ingest=ingest,
                     status=StatusService(store=store, tenants=tenants, policy=policy, vault=vault),
+                    summary=SummaryService(store=store, policy=policy),
                     timers=TimerService(handlers=handlers, clock=clock), timer_sync=timer_sync)
 
 

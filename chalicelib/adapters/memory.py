@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import threading
 from dataclasses import replace
+from datetime import datetime
 
 from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
@@ -41,6 +43,9 @@ class InMemoryTicketStore:
         self.orders: dict[tuple[str, str], Order] = {}
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
+        self._open: dict[str, set[str]] = {}  # seller -> open ticket ids (the sparse index)
+        self._opened: dict[str, list[tuple[datetime, str]]] = {}  # seller -> sorted (opened_at, id)
+        self._orders_of: dict[str, set[tuple[str, str]]] = {}  # seller -> order keys
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -90,6 +95,7 @@ class InMemoryTicketStore:
         for early in change.early_closes:
             self.early_closes[early.ticket_id] = early
         for write in change.tickets:
+            self._index(write.ticket)
             self.tickets[write.ticket.id] = write.ticket
             self.early_closes.pop(write.ticket.id, None)
             for sealed in write.vault_puts():
@@ -97,7 +103,35 @@ class InMemoryTicketStore:
             for entry_id in write.vault_deletes():
                 self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
-            self.orders[(write.order.marketplace, write.order.order_id)] = write.order
+            key = (write.order.marketplace, write.order.order_id)
+            self.orders[key] = write.order
+            if write.order.seller_id:
+                self._orders_of.setdefault(write.order.seller_id, set()).add(key)
+
+    def _index(self, ticket: Ticket) -> None:
+        """What GSI1 and GSI3 give the DynamoDB store: tickets by opening time, open ones apart."""
+        if ticket.id not in self.tickets:
+            bisect.insort(self._opened.setdefault(ticket.seller_id, []),
+                          (ticket.opened_at, ticket.id))
+        open_ids = self._open.setdefault(ticket.seller_id, set())
+        (open_ids.add if ticket.is_open else open_ids.discard)(ticket.id)
+
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        with self._lock:
+            found = [self.tickets[i] for i in self._open.get(seller_id, ())]
+        return sorted(found, key=lambda t: (t.opened_at, t.id))[:limit]
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        with self._lock:
+            opened = self._opened.get(seller_id, [])
+            first = bisect.bisect_left(opened, (since, ""))
+            recent = opened[max(first, len(opened) - limit):]
+            return [self.tickets[i] for _, i in reversed(recent)]
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        with self._lock:
+            mine = [self.orders[k] for k in sorted(self._orders_of.get(seller_id, ()))]
+        return [o for o in mine if o.active_until and o.active_until >= active_since][:limit]
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:

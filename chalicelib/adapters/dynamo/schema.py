@@ -1,12 +1,13 @@
 """The table definition, shared by local mode, tests and (as data) the deployment template."""
 from __future__ import annotations
 
-from .keys import GSI1, GSI2, TTL_ATTRIBUTE
+from .keys import GSI1, GSI2, GSI3, TTL_ATTRIBUTE
 
 KEY_SCHEMA = [{"AttributeName": "PK", "KeyType": "HASH"},
               {"AttributeName": "SK", "KeyType": "RANGE"}]
 ATTRIBUTES = [{"AttributeName": name, "AttributeType": "S"}
-              for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")]
+              for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK",
+                           "GSI3PK", "GSI3SK")]
 GSIS = [{"IndexName": GSI1,
          "KeySchema": [{"AttributeName": "GSI1PK", "KeyType": "HASH"},
                        {"AttributeName": "GSI1SK", "KeyType": "RANGE"}],
@@ -14,7 +15,11 @@ GSIS = [{"IndexName": GSI1,
         {"IndexName": GSI2,
          "KeySchema": [{"AttributeName": "GSI2PK", "KeyType": "HASH"},
                        {"AttributeName": "GSI2SK", "KeyType": "RANGE"}],
-         "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+         "Projection": {"ProjectionType": "KEYS_ONLY"}},
+        {"IndexName": GSI3,  # sparse: open tickets and active orders per seller (the summary)
+         "KeySchema": [{"AttributeName": "GSI3PK", "KeyType": "HASH"},
+                       {"AttributeName": "GSI3SK", "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "ALL"}}]
 
 
 def create_table(client, table_name: str) -> None:

@@ -1,0 +1,172 @@
+"""The seller summary's arithmetic: pure functions of tickets, orders, profiles and `now`."""
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from chalicelib.domain.model import ClockState, Order, SlaClock, Ticket
+from chalicelib.policy.clocks import AUTO_CLOSE
+from chalicelib.policy.money import settled_payments
+from chalicelib.policy.money.duplicates import originals
+from chalicelib.policy.money.entitlements import entitlements_from
+from chalicelib.policy.profile import Profile
+from chalicelib.time.calendar import BusinessCalendar
+from chalicelib.time.months import add_months
+
+from .views import iso
+
+FIRST_ANSWER_CLOCKS = ("first_response", "reply")  # CRJ-5's first reply clock is its first answer
+LISTED = 50  # items per list; the counts next to them are complete
+
+
+def calendar_of(profile: Profile, rule_id: str) -> BusinessCalendar | None:
+    """The business calendar an SLA rule counts in; None for calendar-day rules (PS-4)."""
+    rule = next((r for r in profile.rules if r.id == rule_id), None)
+    name = getattr(rule.params, "calendar", None) if rule else None
+    return profile.calendar(name) if name else None
+
+
+def business_left(calendar: BusinessCalendar | None, now: datetime, due: datetime) -> float:
+    """Seconds of business time until `due` (negative past it, in elapsed time)."""
+    if due <= now:
+        return -(now - due).total_seconds()
+    return (calendar.between(now, due) if calendar else due - now).total_seconds()
+
+
+def overdue(clock: SlaClock, now: datetime) -> bool:
+    return clock.state is ClockState.BREACHED or (clock.running and clock.due_at <= now)
+
+
+def clock_item(ticket: Ticket, clock: SlaClock, profile: Profile, now: datetime) -> dict:
+    return {"ticket_id": ticket.id, "thread_id": ticket.thread_id, "rule": clock.rule,
+            "clock": clock.name, "state": "breached" if overdue(clock, now) else clock.state.value,
+            "due_at": iso(clock.due_at), "reminder_at": iso(clock.reminder_at),
+            "business_seconds_left": business_left(calendar_of(profile, clock.rule), now, clock.due_at)}
+
+
+def deadlines(open_tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Profile],
+              now: datetime) -> dict:
+    """Next deadlines, at-risk (past the reminder share) and breached clocks of open tickets."""
+    running, at_risk, breached = [], [], []
+    for ticket in open_tickets:
+        for clock in ticket.sla:
+            if overdue(clock, now):
+                breached.append((clock.due_at, ticket, clock))
+            elif clock.running:
+                running.append((clock.due_at, ticket, clock))
+                if clock.reminder_at and clock.reminder_at <= now:
+                    at_risk.append((clock.due_at, ticket, clock))
+
+    def items(found: list) -> list[dict]:
+        found.sort(key=lambda f: (f[0], f[1].id))
+        return [clock_item(t, c, profile_of(t), now) for _, t, c in found[:LISTED]]
+    return {"next_deadlines": items(running)[:10], "at_risk": items(at_risk),
+            "at_risk_count": len(at_risk), "breached": items(breached),
+            "breached_count": len(breached)}
+
+
+def decided_on(clock: SlaClock, now: datetime) -> tuple[date, bool] | None:
+    """The UTC day a clock was met or breached, and whether it was met; None while undecided."""
+    if clock.state is ClockState.MET and clock.stopped_at:
+        return clock.stopped_at.date(), True
+    if overdue(clock, now):
+        return clock.due_at.date(), False
+    return None
+
+
+def compliance(tickets: Iterable[Ticket], now: datetime, days: int = 30) -> dict:
+    """Per SLA rule: met / breached over 7 and 30 days, and the daily series of the 30."""
+    first = now.date() - timedelta(days=days - 1)
+    tally: dict[str, Counter] = {}
+    for ticket in tickets:
+        for clock in ticket.sla:
+            decided = decided_on(clock, now)
+            if decided and decided[0] >= first:
+                tally.setdefault(clock.rule, Counter())[(decided[0], decided[1])] += 1
+    week = now.date() - timedelta(days=6)
+    return {rule: {"7d": _ratio(c, week), "30d": _ratio(c, first),
+                   "daily": [{"date": (first + timedelta(days=n)).isoformat(),
+                              "met": c[(first + timedelta(days=n), True)],
+                              "breached": c[(first + timedelta(days=n), False)]}
+                             for n in range(days)]}
+            for rule, c in sorted(tally.items())}
+
+
+def _ratio(counts: Counter, since: date) -> dict:
+    met = sum(n for (day, ok), n in counts.items() if ok and day >= since)
+    breached = sum(n for (day, ok), n in counts.items() if not ok and day >= since)
+    return {"met": met, "breached": breached,
+            "ratio": round(met / (met + breached), 4) if met + breached else None}
+
+
+def median_first_response(tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Profile],
+                          since: datetime) -> dict:
+    """Business hours from the customer's first message to the first answer, answered since `since`."""
+    hours = []
+    for ticket in tickets:
+        answered = [c for c in ticket.sla if c.name in FIRST_ANSWER_CLOCKS and c.stopped_at]
+        if not answered:
+            continue
+        clock = min(answered, key=lambda c: c.started_at)
+        if clock.stopped_at >= since:
+            calendar = calendar_of(profile_of(ticket), clock.rule)
+            span = calendar.between(clock.started_at, clock.stopped_at) if calendar \
+                else clock.stopped_at - clock.started_at
+            hours.append(span.total_seconds() / 3600)
+    return {"business_hours": round(statistics.median(hours), 2) if hours else None,
+            "answers": len(hours)}
+
+
+def auto_closes(open_tickets: Iterable[Ticket], now: datetime, within: timedelta) -> list[dict]:
+    """CMS-5: open tickets whose auto-close timer falls due within `within`."""
+    due = sorted((t.timer(AUTO_CLOSE).due_at, t.id) for t in open_tickets
+                 if t.timer(AUTO_CLOSE) and t.timer(AUTO_CLOSE).due_at <= now + within)
+    return [{"ticket_id": ticket_id, "due_at": iso(at), "rule": "CMS-5"} for at, ticket_id in due]
+
+
+def money_watch(orders: Iterable[Order], profile_of: Callable[[Order], Profile], now: datetime,
+                within: timedelta) -> dict:
+    """PS-7 refund rights and PS-1 Business Care ending within `within`; CRJ-4 refunds owed."""
+    refunds, care, duplicates = [], [], []
+    for order in orders:
+        profile = profile_of(order)
+        refunds += _refund_windows(order, profile, now, within)
+        care += _care_ending(order, profile, now, within)
+        duplicates += _duplicates_owed(order)
+    by_time = lambda key: lambda item: (item[key], item["order_id"])  # noqa: E731
+    return {"refund_windows_closing": sorted(refunds, key=by_time("closes_at"))[:LISTED],
+            "business_care_ending": sorted(care, key=by_time("ends_at"))[:LISTED],
+            "duplicate_payments_awaiting_refund": sorted(duplicates, key=by_time("refund_due"))[:LISTED]}
+
+
+def _refund_windows(order: Order, profile: Profile, now: datetime, within: timedelta) -> list[dict]:
+    rule = profile.rule_of_type("refund_window")
+    if rule is None:
+        return []
+    found = []
+    for payment in originals(settled_payments(order.payments)):
+        closes = add_months(payment.occurred_at, rule.params.right_months, profile.zone)
+        if now <= closes <= now + within:
+            found.append({"rule": rule.id, "marketplace": order.marketplace, "order_id": order.order_id,
+                          "payment_id": payment.payment_id, "customer_id": payment.customer_id,
+                          "product_id": payment.product_id, "closes_at": iso(closes)})
+    return found
+
+
+def _care_ending(order: Order, profile: Profile, now: datetime, within: timedelta) -> list[dict]:
+    if profile.rule_of_type("support_entitlement") is None:
+        return []
+    granted = entitlements_from(settled_payments(order.payments), order.refunds, zone=profile.zone)
+    return [{"rule": e.rule, "marketplace": order.marketplace, "order_id": order.order_id,
+             "payment_id": e.payment_id, "customer_id": e.customer_id, "product_id": e.product_id,
+             "ends_at": iso(e.ends_at)}
+            for e in granted if e.kind == "business_care" and now <= e.ends_at <= now + within]
+
+
+def _duplicates_owed(order: Order) -> list[dict]:
+    owed = [t for t in order.timers if t.kind.startswith("duplicate_refund:")]
+    rule = next((d.rule for d in order.decisions if d.code == "duplicate_payment"), "CRJ-4")
+    return [{"rule": rule, "marketplace": order.marketplace, "order_id": order.order_id,
+             "payment_id": t.kind.split(":", 1)[1], "refund_due": iso(t.due_at)} for t in owed]
