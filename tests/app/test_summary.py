@@ -122,3 +122,11 @@ def test_the_summary_reads_the_open_tickets_not_the_sellers_history(client, serv
     deliver(client, thread_closed_event(thread_id="done"))
     assert [t.thread_id for t in services.store.open_tickets("acme", 10)] == ["open"]
     assert summary(client)["open_tickets"] == 1
+
+
+def test_the_summary_matches_its_openapi_model(client, clock):
+    from chalicelib.api.wire_summary import SlaSummary
+    deliver(client, message_event(thread_id="waiting", tags=["pre_sale"]))
+    clock.set(T0 + 25 * H)
+    body = summary(client)
+    assert SlaSummary.model_validate(body).compliance["PS-3"].thirty_days.breached == 1
