@@ -86,6 +86,15 @@ def _paths() -> dict:
             "summary": "The seller page (HTML; asks for the API key in the browser, no key to load it)",
             "responses": {"200": {"description": "HTML page", "content": {"text/html": {
                 "schema": {"type": "string"}}}}}}},
+        "/dashboard/{name}": {"get": {
+            "summary": "The seller page's script, style sheet and icon",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["app.js", "app.css", "icon.svg"]}}],
+            "responses": {"200": {"description": "The asset", "content": {
+                "text/javascript": {"schema": {"type": "string"}},
+                "text/css": {"schema": {"type": "string"}},
+                "image/svg+xml": {"schema": {"type": "string"}}}},
+                "404": _error("No such asset")}}},
         "/v1/support-hours": {"get": {
             "summary": "Live support hours (CRJ-6): open now, next opening, calendar",
             "security": SECURED,
