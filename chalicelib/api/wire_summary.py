@@ -16,7 +16,7 @@ class SummaryClock(_Out):
     state: str
     due_at: str
     reminder_at: str | None
-    business_seconds_left: float
+    business_seconds_left: int
 
 
 class SummaryRatio(_Out):

@@ -238,7 +238,7 @@
         root.appendChild(bar);
         base -= h;
       });
-      if (i % 7 === 0 || i === days.length - 1) {
+      if (i % 7 === 0) {
         var tick = svg("text", {"x": (left + i * step).toFixed(1), "y": height - 6});
         tick.textContent = d.date.slice(5); root.appendChild(tick);
       }

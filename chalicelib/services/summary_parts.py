@@ -28,11 +28,11 @@ def calendar_of(profile: Profile, rule_id: str) -> BusinessCalendar | None:
     return profile.calendar(name) if name else None
 
 
-def business_left(calendar: BusinessCalendar | None, now: datetime, due: datetime) -> float:
-    """Seconds of business time until `due` (negative past it, in elapsed time)."""
+def business_left(calendar: BusinessCalendar | None, now: datetime, due: datetime) -> int:
+    """Whole seconds of business time until `due` (negative past it, in elapsed time)."""
     if due <= now:
-        return -(now - due).total_seconds()
-    return (calendar.between(now, due) if calendar else due - now).total_seconds()
+        return -round((now - due).total_seconds())
+    return round((calendar.between(now, due) if calendar else due - now).total_seconds())
 
 
 def overdue(clock: SlaClock, now: datetime) -> bool:
