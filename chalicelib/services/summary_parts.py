@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from chalicelib.domain.model import ClockState, Order, SlaClock, Ticket
@@ -19,6 +20,7 @@ from .views import iso
 
 FIRST_ANSWER_CLOCKS = ("first_response", "reply")  # CRJ-5's first reply clock is its first answer
 LISTED = 50  # items per list; the counts next to them are complete
+MONTH_SLACK = timedelta(days=4)  # month lengths and DST: calendar months are not a fixed span
 
 
 def calendar_of(profile: Profile, rule_id: str) -> BusinessCalendar | None:
@@ -67,24 +69,46 @@ def deadlines(open_tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Pro
             "breached_count": len(breached)}
 
 
-def decided_on(clock: SlaClock, now: datetime) -> tuple[date, bool] | None:
-    """The UTC day a clock was met or breached, and whether it was met; None while undecided."""
-    if clock.state is ClockState.MET and clock.stopped_at:
-        return clock.stopped_at.date(), True
-    if overdue(clock, now):
-        return clock.due_at.date(), False
-    return None
+@dataclass(frozen=True)
+class Digest:
+    """What one ticket version adds to the summary for good: its settled clocks, its first answer.
+
+    Settled means met or breached: that never changes for a version, so a digest can be kept
+    (summary.DigestCache) and only tickets that moved on are worked out again.
+    """
+
+    settled: tuple[tuple[str, date, bool], ...] = ()  # (rule, UTC day decided, met)
+    first_answer: tuple[datetime, float] | None = None  # (answered at, business hours)
 
 
-def compliance(tickets: Iterable[Ticket], now: datetime, days: int = 30) -> dict:
+def digest(ticket: Ticket, profile: Profile) -> Digest:
+    settled = tuple((c.rule, c.stopped_at.date(), True) if c.state is ClockState.MET
+                    else (c.rule, c.due_at.date(), False)
+                    for c in ticket.sla if c.state is ClockState.MET and c.stopped_at
+                    or c.state is ClockState.BREACHED)
+    answered = [c for c in ticket.sla if c.name in FIRST_ANSWER_CLOCKS and c.stopped_at]
+    if not answered:
+        return Digest(settled)
+    clock = min(answered, key=lambda c: c.started_at)
+    calendar = calendar_of(profile, clock.rule)
+    span = (calendar.between(clock.started_at, clock.stopped_at) if calendar
+            else clock.stopped_at - clock.started_at)
+    return Digest(settled, (clock.stopped_at, span.total_seconds() / 3600))
+
+
+def overdue_now(open_tickets: Iterable[Ticket], now: datetime) -> list[tuple[str, date, bool]]:
+    """Running clocks past due whose breach timer has not fired yet: breached, as of now."""
+    return [(c.rule, c.due_at.date(), False) for t in open_tickets for c in t.sla
+            if c.running and c.due_at <= now]
+
+
+def compliance(decided: Iterable[tuple[str, date, bool]], now: datetime, days: int = 30) -> dict:
     """Per SLA rule: met / breached over 7 and 30 days, and the daily series of the 30."""
     first = now.date() - timedelta(days=days - 1)
     tally: dict[str, Counter] = {}
-    for ticket in tickets:
-        for clock in ticket.sla:
-            decided = decided_on(clock, now)
-            if decided and decided[0] >= first:
-                tally.setdefault(clock.rule, Counter())[(decided[0], decided[1])] += 1
+    for rule, day, met in decided:
+        if day >= first:
+            tally.setdefault(rule, Counter())[(day, met)] += 1
     week = now.date() - timedelta(days=6)
     return {rule: {"7d": _ratio(c, week), "30d": _ratio(c, first),
                    "daily": [{"date": (first + timedelta(days=n)).isoformat(),
@@ -101,20 +125,9 @@ def _ratio(counts: Counter, since: date) -> dict:
             "ratio": round(met / (met + breached), 4) if met + breached else None}
 
 
-def median_first_response(tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Profile],
-                          since: datetime) -> dict:
+def median_first_response(digests: Iterable[Digest], since: datetime) -> dict:
     """Business hours from the customer's first message to the first answer, answered since `since`."""
-    hours = []
-    for ticket in tickets:
-        answered = [c for c in ticket.sla if c.name in FIRST_ANSWER_CLOCKS and c.stopped_at]
-        if not answered:
-            continue
-        clock = min(answered, key=lambda c: c.started_at)
-        if clock.stopped_at >= since:
-            calendar = calendar_of(profile_of(ticket), clock.rule)
-            span = calendar.between(clock.started_at, clock.stopped_at) if calendar \
-                else clock.stopped_at - clock.started_at
-            hours.append(span.total_seconds() / 3600)
+    hours = [d.first_answer[1] for d in digests if d.first_answer and d.first_answer[0] >= since]
     return {"business_hours": round(statistics.median(hours), 2) if hours else None,
             "answers": len(hours)}
 
@@ -126,43 +139,67 @@ def auto_closes(open_tickets: Iterable[Ticket], now: datetime, within: timedelta
     return [{"ticket_id": ticket_id, "due_at": iso(at), "rule": "CMS-5"} for at, ticket_id in due]
 
 
+@dataclass(frozen=True)
+class _MoneyRules:
+    """One profile's money rules and the cheap bounds that rule most orders out."""
+
+    refund_rule: str | None
+    right_months: int
+    zone: str
+    care: bool
+    earliest_purchase: datetime  # purchases before this cannot have a right ending from now on
+
+    @classmethod
+    def of(cls, profile: Profile, now: datetime) -> _MoneyRules:
+        rule = profile.rule_of_type("refund_window")
+        months = rule.params.right_months if rule else 0
+        return cls(rule.id if rule else None, months, profile.zone,
+                   profile.rule_of_type("support_entitlement") is not None,
+                   add_months(now, -months, profile.zone) - MONTH_SLACK)
+
+
 def money_watch(orders: Iterable[Order], profile_of: Callable[[Order], Profile], now: datetime,
                 within: timedelta) -> dict:
     """PS-7 refund rights and PS-1 Business Care ending within `within`; CRJ-4 refunds owed."""
-    refunds, care, duplicates = [], [], []
+    refunds, care, duplicates, rules = [], [], [], {}
+    until = now + within
     for order in orders:
-        profile = profile_of(order)
-        refunds += _refund_windows(order, profile, now, within)
-        care += _care_ending(order, profile, now, within)
-        duplicates += _duplicates_owed(order)
+        money = rules.get(order.marketplace)
+        if money is None:
+            money = rules[order.marketplace] = _MoneyRules.of(profile_of(order), now)
+        if money.refund_rule and any(money.earliest_purchase <= p.occurred_at <= until
+                                     for p in order.payments):
+            refunds += _refund_windows(order, money, now, until)
+        if money.care and any(p.plan == "business_care" and p.covers_until
+                              and now <= p.covers_until <= until for p in order.payments):
+            care += _care_ending(order, money.zone, now, until)
+        if order.timers:
+            duplicates += _duplicates_owed(order)
     by_time = lambda key: lambda item: (item[key], item["order_id"])  # noqa: E731
     return {"refund_windows_closing": sorted(refunds, key=by_time("closes_at"))[:LISTED],
             "business_care_ending": sorted(care, key=by_time("ends_at"))[:LISTED],
             "duplicate_payments_awaiting_refund": sorted(duplicates, key=by_time("refund_due"))[:LISTED]}
 
 
-def _refund_windows(order: Order, profile: Profile, now: datetime, within: timedelta) -> list[dict]:
-    rule = profile.rule_of_type("refund_window")
-    if rule is None:
-        return []
+def _refund_windows(order: Order, money: _MoneyRules, now: datetime, until: datetime) -> list[dict]:
     found = []
     for payment in originals(settled_payments(order.payments)):
-        closes = add_months(payment.occurred_at, rule.params.right_months, profile.zone)
-        if now <= closes <= now + within:
-            found.append({"rule": rule.id, "marketplace": order.marketplace, "order_id": order.order_id,
-                          "payment_id": payment.payment_id, "customer_id": payment.customer_id,
-                          "product_id": payment.product_id, "closes_at": iso(closes)})
+        closes = add_months(payment.occurred_at, money.right_months, money.zone)
+        if now <= closes <= until:
+            found.append({"rule": money.refund_rule, "marketplace": order.marketplace,
+                          "order_id": order.order_id, "payment_id": payment.payment_id,
+                          "customer_id": payment.customer_id, "product_id": payment.product_id,
+                          "closes_at": iso(closes)})
     return found
 
 
-def _care_ending(order: Order, profile: Profile, now: datetime, within: timedelta) -> list[dict]:
-    if profile.rule_of_type("support_entitlement") is None:
-        return []
-    granted = entitlements_from(settled_payments(order.payments), order.refunds, zone=profile.zone)
+def _care_ending(order: Order, zone: str, now: datetime, until: datetime) -> list[dict]:
+    """Business Care ends at its paid-through date, or earlier at a refund (PS-8) already past."""
+    granted = entitlements_from(settled_payments(order.payments), order.refunds, zone=zone)
     return [{"rule": e.rule, "marketplace": order.marketplace, "order_id": order.order_id,
              "payment_id": e.payment_id, "customer_id": e.customer_id, "product_id": e.product_id,
              "ends_at": iso(e.ends_at)}
-            for e in granted if e.kind == "business_care" and now <= e.ends_at <= now + within]
+            for e in granted if e.kind == "business_care" and now <= e.ends_at <= until]
 
 
 def _duplicates_owed(order: Order) -> list[dict]:
