@@ -23,8 +23,9 @@ GSIS = [{"IndexName": GSI1,
 
 
 def create_table(client, table_name: str) -> None:
-    """Create the table with on-demand billing and TTL; a no-op if it exists."""
+    """Create the table with on-demand billing and TTL; if it exists, add the indexes it lacks."""
     if table_name in client.list_tables().get("TableNames", []):
+        add_missing_indexes(client, table_name)
         return
     client.create_table(TableName=table_name, KeySchema=KEY_SCHEMA,
                         AttributeDefinitions=ATTRIBUTES, GlobalSecondaryIndexes=GSIS,
@@ -33,3 +34,17 @@ def create_table(client, table_name: str) -> None:
                                            WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
         "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+
+
+def add_missing_indexes(client, table_name: str) -> None:
+    """A table kept from an older version (local state) gets the indexes added since, one a call.
+
+    Items written before keep no entry in the new index until they are written again.
+    """
+    have = {g["IndexName"] for g in client.describe_table(TableName=table_name)["Table"]
+            .get("GlobalSecondaryIndexes", [])}
+    for index in (g for g in GSIS if g["IndexName"] not in have):
+        names = {k["AttributeName"] for k in index["KeySchema"]}
+        client.update_table(TableName=table_name,
+                            AttributeDefinitions=[a for a in ATTRIBUTES if a["AttributeName"] in names],
+                            GlobalSecondaryIndexUpdates=[{"Create": index}])
