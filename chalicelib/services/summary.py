@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chalicelib.domain.model import Seller, Ticket
+from chalicelib.domain.model import Order, Seller, Ticket
 from chalicelib.policy.profile import Profile
 
+from . import summary_money as money
 from . import summary_parts as parts
 from .endpoint_health import EndpointHealthSource, NoEndpointsYet
 from .policy import PolicyService
@@ -49,7 +50,7 @@ class SummaryService:
             "compliance": parts.compliance(decided, now),
             "median_first_response": parts.median_first_response(digests, now - WINDOW),
             "auto_closes_next_24h": parts.auto_closes(open_tickets, now, timedelta(hours=24)),
-            **parts.money_watch(orders, profiles.of, now, timedelta(days=7)),
+            **money.money_watch(orders, profiles.of, now, timedelta(days=7)),
             "endpoints": [_endpoint_view(e) for e in self.endpoints.endpoint_health(seller.seller_id)],
             "limits": {"open_tickets": _limit(open_tickets, OPEN_LIMIT),
                        "tickets_last_30_days": _limit(recent, RECENT_LIMIT),
@@ -83,7 +84,7 @@ class _Profiles:
     def __init__(self, policy: PolicyService, seller_id: str):
         self._policy, self._seller_id, self._cache = policy, seller_id, {}
 
-    def of(self, subject: Ticket) -> Profile:
+    def of(self, subject: Ticket | Order) -> Profile:
         marketplace = subject.marketplace
         if marketplace not in self._cache:
             self._cache[marketplace] = self._policy.profile_for(marketplace, self._seller_id)
