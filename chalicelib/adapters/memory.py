@@ -45,7 +45,8 @@ class InMemoryTicketStore:
         self.early_closes: dict[str, EarlyClose] = {}
         self._open: dict[str, set[str]] = {}  # seller -> open ticket ids (the sparse index)
         self._opened: dict[str, list[tuple[datetime, str]]] = {}  # seller -> sorted (opened_at, id)
-        self._orders_of: dict[str, set[tuple[str, str]]] = {}  # seller -> order keys
+        self._active: dict[str, list[tuple[datetime, tuple[str, str]]]] = {}  # seller -> sorted
+                                                  # (active_until, order key): GSI3 ORDERS#<seller>
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -104,9 +105,8 @@ class InMemoryTicketStore:
                 self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
             key = (write.order.marketplace, write.order.order_id)
+            self._index_order(self.orders.get(key), write.order, key)
             self.orders[key] = write.order
-            if write.order.seller_id:
-                self._orders_of.setdefault(write.order.seller_id, set()).add(key)
 
     def _index(self, ticket: Ticket) -> None:
         """What GSI1 and GSI3 give the DynamoDB store: tickets by opening time, open ones apart."""
@@ -115,6 +115,19 @@ class InMemoryTicketStore:
                           (ticket.opened_at, ticket.id))
         open_ids = self._open.setdefault(ticket.seller_id, set())
         (open_ids.add if ticket.is_open else open_ids.discard)(ticket.id)
+
+    def _index_order(self, old: Order | None, new: Order, key: tuple[str, str]) -> None:
+        for order, place in ((old, False), (new, True)):
+            if order is None or not order.seller_id or order.active_until is None:
+                continue
+            entries = self._active.setdefault(order.seller_id, [])
+            entry = (order.active_until, key)
+            if place:
+                bisect.insort(entries, entry)
+            else:
+                at = bisect.bisect_left(entries, entry)
+                if at < len(entries) and entries[at] == entry:
+                    del entries[at]
 
     def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
         with self._lock:
@@ -130,8 +143,9 @@ class InMemoryTicketStore:
 
     def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
         with self._lock:
-            mine = [self.orders[k] for k in sorted(self._orders_of.get(seller_id, ()))]
-        return [o for o in mine if o.active_until and o.active_until >= active_since][:limit]
+            entries = self._active.get(seller_id, [])
+            first = bisect.bisect_left(entries, (active_since, ("", "")))
+            return [self.orders[key] for _, key in entries[first:first + limit]]
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:

@@ -1,7 +1,6 @@
 """The seller summary's arithmetic: pure functions of tickets, orders, profiles and `now`."""
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -68,8 +67,8 @@ def deadlines(open_tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Pro
 class Digest:
     """What one ticket version adds to the summary for good: its settled clocks, its first answer.
 
-    Settled means met or breached: that never changes for a version, so a digest can be kept
-    (summary.DigestCache) and only tickets that moved on are worked out again.
+    Settled means met or breached: that never changes for a version, so a digest is kept
+    (summary_window.SellerWindow) and only tickets that moved on are worked out again.
     """
 
     settled: tuple[tuple[str, date, bool], ...] = ()  # (rule, UTC day decided, met)
@@ -97,13 +96,15 @@ def overdue_now(open_tickets: Iterable[Ticket], now: datetime) -> list[tuple[str
             if c.running and c.due_at <= now]
 
 
-def compliance(decided: Iterable[tuple[str, date, bool]], now: datetime, days: int = 30) -> dict:
-    """Per SLA rule: met / breached over 7 and 30 days, and the daily series of the 30."""
+def compliance(decided: Counter, now: datetime, days: int = 30) -> dict:
+    """Per SLA rule: met / breached over 7 and 30 days, and the daily series of the 30.
+
+    `decided` counts clocks by (rule, UTC day met or breached, met)."""
     first = now.date() - timedelta(days=days - 1)
     tally: dict[str, Counter] = {}
-    for rule, day, met in decided:
+    for (rule, day, met), count in decided.items():
         if day >= first:
-            tally.setdefault(rule, Counter())[(day, met)] += 1
+            tally.setdefault(rule, Counter())[(day, met)] += count
     week = now.date() - timedelta(days=6)
     return {rule: {"7d": _ratio(c, week), "30d": _ratio(c, first),
                    "daily": [{"date": (first + timedelta(days=n)).isoformat(),
@@ -118,13 +119,6 @@ def _ratio(counts: Counter, since: date) -> dict:
     breached = sum(n for (day, ok), n in counts.items() if not ok and day >= since)
     return {"met": met, "breached": breached,
             "ratio": round(met / (met + breached), 4) if met + breached else None}
-
-
-def median_first_response(digests: Iterable[Digest], since: datetime) -> dict:
-    """Business hours from the customer's first message to the first answer, answered since `since`."""
-    hours = [d.first_answer[1] for d in digests if d.first_answer and d.first_answer[0] >= since]
-    return {"business_hours": round(statistics.median(hours), 2) if hours else None,
-            "answers": len(hours)}
 
 
 def auto_closes(open_tickets: Iterable[Ticket], now: datetime, within: timedelta) -> list[dict]:
