@@ -1,9 +1,10 @@
 """(g) Seller summary: GET /v1/sla/summary for one seller with many tickets, in-memory store.
 
 One seller gets every ticket of the simulator's life cycles (timers fired on the moving
-clock; cohorts of 1,000 merged into one store) opened over 28 days, so the whole history
-falls inside the summary's 30-day window: the worst case. Then 9 copies of those tickets, closed and moved back by
-28-day steps, make the history 10 times longer outside the window. Each request is the
+clock; cohorts of 1,000 merged into one store): first opened over a year (the window holds
+a month of them), then all opened over 28 days, so the whole history falls inside the
+summary's 30-day window: the worst case. Then 9 closed copies of those, moved back by 31-day
+steps, make the history 10 times longer outside the window. Each request is the
 Lambda entry `app.app(event, context)` with an API Gateway proxy event (key check, the
 three reads, the arithmetic, JSON), timed wall and CPU.
 
@@ -33,23 +34,29 @@ from .wiring import deliver, memory_services
 SELLER, KEY = "bench-seller", "tw_bench_summary_key_0123456789"
 WINDOW, COPIES, WARM_UP = timedelta(days=28), 9, 5
 COHORT = 1_000  # tickets per simulated cohort (as the simulator, section f, shards)
-AGED = timedelta(days=31)  # each copy moves back past the summary's 30-day window
+AGED = timedelta(days=31)
+END = T0 + WINDOW  # "now" for every measurement
+YEAR = timedelta(days=365)  # each copy moves back past the summary's 30-day window
 TARGET_P99_MS = 50.0
 TITLE = "## g. Seller summary"
 
 
-def populate(count: int, cohort: int = COHORT):
-    """`count` tickets of SELLER: simulated in cohorts (the in-memory fakes scan on some calls),
-    then merged into one store, as the seller's table would hold them at the window's end."""
-    services = memory_services(T0 + WINDOW)
+def populate(count: int, cohort: int = COHORT, spread: timedelta = WINDOW):
+    """`count` tickets of SELLER opened over `spread` up to the window's end: simulated in
+    cohorts (the in-memory fakes scan on some calls), then merged into one store, as the
+    seller's table would hold them then."""
+    services = memory_services(END)
     services.tenants.add_seller(Seller(SELLER), (hash_api_key(KEY),))
-    for first in range(0, count, cohort):
-        simulated = simulate(SEED + 7 + first, min(cohort, count - first), f"g{first}-")
+    cohorts = range(0, count, cohort)
+    span = spread / len(cohorts)
+    for n, first in enumerate(cohorts):
+        size = min(cohort, count - first)
+        simulated = simulate(SEED + 7 + first, size, f"g{first}-", END - spread + span * n, span)
         for ticket in simulated.store.tickets.values():
             _put(services.store, f"t-{ticket.id}", tickets=(TicketWrite(ticket, None),))
         for order in simulated.store.orders.values():
             _put(services.store, f"o-{order.subject_id}", orders=(OrderWrite(order, None),))
-        progress(f"(g) {first + min(cohort, count - first):,}/{count:,} tickets")
+        progress(f"(g) {first + size:,}/{count:,} tickets over {spread.days} days")
     return services
 
 
@@ -57,9 +64,9 @@ def _put(store, key: str, **writes) -> None:
     store.commit(Change(Delivery("cmsmart", key, "h", "bench"), {}, T0, **writes))
 
 
-def simulate(seed: int, count: int, prefix: str):
+def simulate(seed: int, count: int, prefix: str, start, span):
     """The simulator's life cycles, every one for SELLER; the clock stops at the window's end."""
-    steps = workload.timeline(seed, count, T0, WINDOW, prefix=prefix)
+    steps = workload.timeline(seed, count, start, span, prefix=prefix)
     timers = SimTimers()
     services = memory_services(steps[0].at, scheduler=timers)
     services.tenants.add_seller(Seller(SELLER), (hash_api_key(KEY),))
@@ -83,7 +90,7 @@ def simulate(seed: int, count: int, prefix: str):
         if "seller_id" in data:
             data["seller_id"] = SELLER
         deliver(services, step.marketplace, step.event, f"wh-{prefix}{step.seq}")
-    fire_until(T0 + WINDOW)
+    fire_until(END)
     return services
 
 
@@ -146,34 +153,44 @@ def measure(services, requests: int) -> dict:
 
 def run(scale) -> dict:
     started = time.perf_counter()
-    services = populate(scale.summary_tickets, min(COHORT, scale.summary_tickets))
-    progress(f"(g) {scale.summary_tickets:,} tickets simulated in {time.perf_counter() - started:.0f} s")
+    cohort = min(COHORT, scale.summary_tickets)
+    spread = measure(populate(scale.summary_tickets, cohort, YEAR), scale.summary_requests)
+    services = populate(scale.summary_tickets, cohort)
+    progress(f"(g) {2 * scale.summary_tickets:,} tickets simulated in {time.perf_counter() - started:.0f} s")
     recent = measure(services, scale.summary_requests)
     copies = age(services, COPIES)
     progress(f"(g) {copies:,} older copies added")
     history = measure(services, scale.summary_requests)
-    return {"recent": recent, "history": history}
+    return {"spread": spread, "recent": recent, "history": history}
 
 
 def render(result: dict) -> str:
-    lines = ["| seller's tickets | in the 30-day window | open | active orders | first request ms "
+    lines = ["| seller's tickets | opened over | in the 30-day window | open | active orders | first request ms "
              "| requests | wall p50 ms | **wall p99 ms** | wall max ms | CPU p50 ms | CPU p99 ms | body KB |",
-             "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    for row in (result["recent"], result["history"]):
-        lines.append(f"| {row['tickets']:,} | {row['window']:,} | {row['open']:,} | {row['orders']:,} "
+             "|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    shapes = (("spread", "a year"), ("recent", "28 days (worst case)"),
+              ("history", "28 days + 9 older copies"))
+    for key, shape in shapes:
+        row = result[key]
+        lines.append(f"| {row['tickets']:,} | {shape} | {row['window']:,} | {row['open']:,} | {row['orders']:,} "
                      f"| {row['first_ms']:.0f} | {row['requests']} | {row['wall_p50']:.1f} | **{row['wall_p99']:.1f}** "
                      f"| {row['wall_max']:.1f} | {row['cpu_p50']:.1f} | {row['cpu_p99']:.1f} "
                      f"| {row['bytes'] / 1024:.1f} |")
-    p99 = max(result["recent"]["wall_p99"], result["history"]["wall_p99"])
-    verdict = "met" if p99 <= TARGET_P99_MS else f"**missed** by {p99 - TARGET_P99_MS:.1f} ms"
-    lines += ["", f"Target `/v1/sla/summary` ≤ {TARGET_P99_MS:.0f} ms p99 for a seller with 10,000 tickets "
-                  f"(in-memory store): {p99:.1f} ms at worst, {verdict}.",
+    def verdict(p99: float) -> str:
+        return "met" if p99 <= TARGET_P99_MS else f"**missed** by {p99 - TARGET_P99_MS:.1f} ms"
+    spread, worst = result["spread"], result["recent"]
+    lines += ["", f"Target `/v1/sla/summary` ≤ {TARGET_P99_MS:.0f} ms p99 for a seller with "
+                  f"{spread['tickets']:,} tickets (in-memory store): opened over a year, wall p99 "
+                  f"{spread['wall_p99']:.1f} ms, {verdict(spread['wall_p99'])}; all opened in the last "
+                  f"28 days (every one inside the window), wall p99 {worst['wall_p99']:.1f} ms, "
+                  f"{verdict(worst['wall_p99'])} (CPU p99 {worst['cpu_p99']:.1f} ms: the rest is waiting "
+                  "for a core on a machine shared with other work).",
               "", "How it scales: the request reads the open tickets (DynamoDB: sparse GSI3 `OPEN#<seller>`), "
                   "the tickets opened in the last 30 days (a key range on GSI1 `SELLER#<seller>`) and the "
                   "orders active in the last 62 days or later (a key range on GSI3 `ORDERS#<seller>` by "
-                  "`active_until`); no scan, and nothing older is read. The second row has ten times the "
-                  "history of the first with the same window: its cost stays that of the window. A "
-                  "seller with 100,000 tickets pays for its 30-day volume (the first row is 10,000 in "
+                  "`active_until`); no scan, and nothing older is read. The third row has ten times the "
+                  "history of the second with the same window: its cost stays that of the window. A "
+                  "seller with 100,000 tickets pays for its 30-day volume (the second row is 10,000 in "
                   "28 days, far above a typical month); each read is capped (5,000 open, 25,000 in the "
                   "window, 5,000 orders) and `limits` says when a cap was reached.",
               "", "First request: a fresh container holds no aggregates for the seller yet and works out "

@@ -1,6 +1,7 @@
 """The seller summary's arithmetic: pure functions of tickets, orders, profiles and `now`."""
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -48,17 +49,18 @@ def deadlines(open_tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Pro
     running, at_risk, breached = [], [], []
     for ticket in open_tickets:
         for clock in ticket.sla:
-            if overdue(clock, now):
-                breached.append((clock.due_at, ticket, clock))
-            elif clock.running:
-                running.append((clock.due_at, ticket, clock))
+            state = clock.state
+            if state is ClockState.BREACHED or (state is ClockState.RUNNING and clock.due_at <= now):
+                breached.append((clock.due_at, ticket.id, ticket, clock))
+            elif state is ClockState.RUNNING:
+                running.append((clock.due_at, ticket.id, ticket, clock))
                 if clock.reminder_at and clock.reminder_at <= now:
-                    at_risk.append((clock.due_at, ticket, clock))
+                    at_risk.append((clock.due_at, ticket.id, ticket, clock))
 
-    def items(found: list) -> list[dict]:
-        found.sort(key=lambda f: (f[0], f[1].id))
-        return [clock_item(t, c, profile_of(t), now) for _, t, c in found[:LISTED]]
-    return {"next_deadlines": items(running)[:10], "at_risk": items(at_risk),
+    def items(found: list, count: int = LISTED) -> list[dict]:
+        first = heapq.nsmallest(count, found, key=lambda f: (f[0], f[1]))
+        return [clock_item(t, c, profile_of(t), now) for _, _, t, c in first]
+    return {"next_deadlines": items(running, 10), "at_risk": items(at_risk),
             "at_risk_count": len(at_risk), "breached": items(breached),
             "breached_count": len(breached)}
 
@@ -123,6 +125,7 @@ def _ratio(counts: Counter, since: date) -> dict:
 
 def auto_closes(open_tickets: Iterable[Ticket], now: datetime, within: timedelta) -> list[dict]:
     """CMS-5: open tickets whose auto-close timer falls due within `within`."""
-    due = sorted((t.timer(AUTO_CLOSE).due_at, t.id) for t in open_tickets
-                 if t.timer(AUTO_CLOSE) and t.timer(AUTO_CLOSE).due_at <= now + within)
+    until = now + within
+    due = sorted((timer.due_at, t.id) for t in open_tickets for timer in t.timers
+                 if timer.kind == AUTO_CLOSE and timer.due_at <= until)
     return [{"ticket_id": ticket_id, "due_at": iso(at), "rule": "CMS-5"} for at, ticket_id in due]

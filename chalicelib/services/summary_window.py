@@ -32,13 +32,14 @@ class SellerWindow:
 
     def sync_tickets(self, tickets: Iterable[Ticket], digest_of: Callable[[Ticket], Digest]) -> None:
         current = {t.id: t for t in tickets}
-        for gone in self._tickets.keys() - current.keys():
+        kept = self._tickets
+        for gone in kept.keys() - current.keys():
             self._drop_ticket(gone)
-        for ticket in current.values():
-            held = self._tickets.get(ticket.id)
+        for ticket_id, ticket in current.items():  # the hot loop of a refresh: keep it plain
+            held = kept.get(ticket_id)
             if held is None or held[0] != ticket.version:
                 if held is not None:
-                    self._drop_ticket(ticket.id)
+                    self._drop_ticket(ticket_id)
                 self._add_ticket(ticket, digest_of(ticket))
 
     def _add_ticket(self, ticket: Ticket, digest: Digest) -> None:
