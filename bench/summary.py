@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -148,7 +149,8 @@ def measure(services, requests: int) -> dict:
             "open": body["open_tickets"], "window": body["limits"]["tickets_last_30_days"]["read"],
             "orders": body["limits"]["active_orders"]["read"], "bytes": len(response["body"]),
             "first_ms": first, "wall_p50": percentile(wall, 50), "wall_p99": percentile(wall, 99), "wall_max": max(wall),
-            "cpu_p50": percentile(cpu, 50), "cpu_p99": percentile(cpu, 99)}
+            "cpu_p50": percentile(cpu, 50), "cpu_p99": percentile(cpu, 99),
+            "load": os.getloadavg()[0]}
 
 
 def run(scale) -> dict:
@@ -198,8 +200,10 @@ def render(result: dict) -> str:
                   "deadlines, once (`services/summary_window.py`); the requests after it compare versions "
                   "and recompute only what changed (the page asks every 30 s). p50/p99/max are over the "
                   "requests after "
-                  f"{WARM_UP} warm-up requests; wall time on a machine shared with other work, CPU time "
-                  "of this process."]
+                  f"{WARM_UP} warm-up requests; wall time on a machine shared with other work (1-minute "
+                  "load average after each row: "
+                  + ", ".join(f"{result[k].get('load', float('nan')):.1f}" for k, _ in shapes)
+                  + f", on {os.cpu_count()} cores), CPU time of this process."]
     return "\n".join(lines)
 
 
