@@ -39,19 +39,23 @@ SECTIONS = {
     "cost": ("e. Modeled AWS cost per million webhooks", "bench/cost.py", "from a, b and f."),
     "sim": ("f. Simulator", "bench/simulator.py",
             "in-memory fakes through `bootstrap.build`, moving FixedClock, `InMemoryTimers.due(now)`."),
+    "summary": ("g. Seller summary (`GET /v1/sla/summary`)", "bench/summary.py",
+                "in-memory fakes through `bootstrap.build`, the simulator's life cycles for one seller; "
+                "`python -m bench.summary` runs this section alone and replaces it here."),
 }
 
 
 def measure(scale, package: dict) -> tuple[dict, dict]:
     from . import calls, cold, cost, cpu, simulator, stages
     from . import package as packaging
+    from . import summary as seller_summary
 
     aws_test_env()
     results, seconds = {}, {}
     steps = [("calls", lambda: calls.run(scale)), ("cpu", lambda: cpu.run(scale)),
              ("stages", lambda: stages.run(scale)), ("cold", lambda: cold.run(scale)),
              ("package", lambda: packaging.run(scale, **package)),
-             ("sim", lambda: simulator.run(scale))]
+             ("sim", lambda: simulator.run(scale)), ("summary", lambda: seller_summary.run(scale))]
     for name, step in steps:
         progress(f"{name} ...")
         with Stopwatch() as watch:
@@ -65,6 +69,7 @@ def measure(scale, package: dict) -> tuple[dict, dict]:
 
 def render(results: dict, seconds: dict, scale, runtime: float) -> str:
     from . import calls, cold, cost, cpu, findings, package, simulator, stages
+    from . import summary as seller_summary
 
     info = machine()
     parts = [HEADER.format(when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), scale=scale.name,
@@ -72,7 +77,8 @@ def render(results: dict, seconds: dict, scale, runtime: float) -> str:
              "## Targets\n\n" + findings.summary(results),
              "## What it would take\n\n" + findings.what_it_would_take(results)]
     renderers = {"calls": calls.render, "cpu": cpu.render, "cold": cold.render,
-                 "package": package.render, "cost": cost.render, "sim": simulator.render}
+                 "package": package.render, "cost": cost.render, "sim": simulator.render,
+                 "summary": seller_summary.render}
     for name, (title, code, how) in SECTIONS.items():
         body = renderers[name](results[name])
         if name == "cpu":

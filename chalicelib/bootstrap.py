@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.services.clock import OffsetClock, SystemClock
 from chalicelib.services.credentials import CredentialKeeper
+from chalicelib.services.endpoint_status import StoredEndpointHealth
 from chalicelib.services.handlers import WebhookHandlers
 from chalicelib.services.ingest import WebhookIngest
 from chalicelib.services.loaders import Loader
@@ -14,6 +15,7 @@ from chalicelib.services.secrets import TenantsWithSecrets
 from chalicelib.services.ports import (Clock, CredentialVault, TenantDirectory, TicketStore,
                                        TimerScheduler)
 from chalicelib.services.status import StatusService
+from chalicelib.services.summary import SummaryService
 from chalicelib.services.timer_sync import TimerSync
 from chalicelib.services.timers import TimerHandlers
 from chalicelib.services import outbound_wiring
@@ -30,6 +32,7 @@ class Services:
     profiles: Profiles
     ingest: WebhookIngest
     status: StatusService
+    summary: SummaryService
     timers: TimerHandlers
     timer_sync: TimerSync
     outbound: outbound_wiring.Outbound | None = None  # notices: store, dispatcher, consumer, API
@@ -63,6 +66,8 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
                     clock=clock, profiles=profiles, ingest=ingest,
                     status=StatusService(store=store, tenants=tenants, profiles=profiles,
                                          vault=vault),
+                    summary=SummaryService(store=store, profiles=profiles,
+                                           endpoints=StoredEndpointHealth(outbound.store)),
                     timers=TimerHandlers(store=store, loader=loader, timer_sync=timer_sync,
                                          clock=clock, dispatcher=outbound.dispatcher),
                     timer_sync=timer_sync, outbound=outbound)

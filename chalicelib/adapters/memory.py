@@ -1,8 +1,10 @@
 """In-memory store and directory: same contract as the DynamoDB ones, for tests and simulations."""
 from __future__ import annotations
 
+import bisect
 import threading
 from dataclasses import replace
+from datetime import datetime
 
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
                                       SlotTakenError)
@@ -43,6 +45,10 @@ class InMemoryTicketStore:
         self.orders: dict[tuple[str, str, str], Order] = {}  # (marketplace, seller, order id)
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
+        self._open: dict[str, set[str]] = {}  # seller -> open ticket ids (the sparse index)
+        self._opened: dict[str, list[tuple[datetime, str]]] = {}  # seller -> sorted (opened_at, id)
+        self._active: dict[str, list[tuple[datetime, tuple[str, str, str]]]] = {}  # seller -> sorted
+                                                  # (active_until, order key): GSI3 ORDERS#<seller>
         self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
 
     def companion_outbound(self):
@@ -108,6 +114,7 @@ class InMemoryTicketStore:
         for early in change.early_closes:
             self.early_closes[early.ticket_id] = early
         for write in change.tickets:
+            self._index(write.ticket)
             self.tickets[write.ticket.id] = write.ticket
             self.early_closes.pop(write.ticket.id, None)
             for sealed in write.vault_puts():
@@ -115,7 +122,48 @@ class InMemoryTicketStore:
             for entry_id in write.vault_deletes():
                 self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
-            self.orders[_order_key(write.order)] = write.order
+            key = _order_key(write.order)
+            self._index_order(self.orders.get(key), write.order, key)
+            self.orders[key] = write.order
+
+    def _index(self, ticket: Ticket) -> None:
+        """What GSI1 and GSI3 give the DynamoDB store: tickets by opening time, open ones apart."""
+        if ticket.id not in self.tickets:
+            bisect.insort(self._opened.setdefault(ticket.seller_id, []),
+                          (ticket.opened_at, ticket.id))
+        open_ids = self._open.setdefault(ticket.seller_id, set())
+        (open_ids.add if ticket.is_open else open_ids.discard)(ticket.id)
+
+    def _index_order(self, old: Order | None, new: Order, key: tuple[str, str, str]) -> None:
+        for order, place in ((old, False), (new, True)):
+            if order is None or not order.seller_id or order.active_until is None:
+                continue
+            entries = self._active.setdefault(order.seller_id, [])
+            entry = (order.active_until, key)
+            if place:
+                bisect.insort(entries, entry)
+            else:
+                at = bisect.bisect_left(entries, entry)
+                if at < len(entries) and entries[at] == entry:
+                    del entries[at]
+
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        with self._lock:
+            found = [self.tickets[i] for i in self._open.get(seller_id, ())]
+        return sorted(found, key=lambda t: (t.opened_at, t.id))[:limit]
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        with self._lock:
+            opened = self._opened.get(seller_id, [])
+            first = bisect.bisect_left(opened, (since, ""))
+            recent = opened[max(first, len(opened) - limit):]
+            return [self.tickets[i] for _, i in reversed(recent)]
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        with self._lock:
+            entries = self._active.get(seller_id, [])
+            first = bisect.bisect_left(entries, (active_since, ("", "", "")))
+            return [self.orders[key] for _, key in entries[first:first + limit]]
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:

@@ -64,6 +64,14 @@ def sla_report() -> dict:
     return status_service.sla_report(seller, since, until)
 
 
+@bp.route("/v1/sla/summary", methods=["GET"])
+@guarded
+def sla_summary() -> dict:
+    wiring = services()
+    _, seller = _authenticated()
+    return wiring.summary.summary(seller, wiring.clock.now())
+
+
 @bp.route("/v1/support-hours", methods=["GET"])
 @guarded
 def support_hours() -> dict:

@@ -264,6 +264,14 @@ class Order:
     def timer(self, kind: str) -> Timer | None:
         return next((t for t in self.timers if t.kind == kind), None)
 
+    @property
+    def active_until(self) -> datetime | None:
+        """The latest instant the order says anything about: where the seller summary stops looking."""
+        instants = [p.occurred_at for p in self.payments]
+        instants += [p.covers_until for p in self.payments if p.covers_until]
+        instants += [r.at for r in self.refunds] + [t.due_at for t in self.timers]
+        return max(instants, default=None)
+
 
 def order_subject(marketplace: str, seller_id: str, order_id: str) -> str:
     """`order:<mp>:<len(seller)>:<seller>:<order>`: ids are free text, the length keeps it unambiguous."""

@@ -136,6 +136,16 @@ class TicketStore(Protocol):
 
     def load_vault(self, ticket_id: str) -> list[SealedCredential]: ...
 
+    # The seller summary's reads: each bounded by what is current, never by the seller's history.
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        """The seller's open tickets, oldest first (a sparse index of open tickets)."""
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        """The seller's tickets opened at or after `since`, newest first (a key range)."""
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        """The seller's orders whose `active_until` is at or after `active_since`."""
+
     def count_vault_items(self) -> int: ...
 
 

@@ -183,6 +183,17 @@ def sla_case(client, world: World) -> None:
         assert "reply" not in theirs["clocks"], "seller A's CRJ-5 clocks leaked into B's report"
 
 
+def summary_case(client, world: World) -> None:
+    status, mine = as_a(client, "/v1/sla/summary")
+    assert status == 200 and mine["open_tickets"] == 1 and "CRJ-5" in json.dumps(mine), mine
+    assert world.a_open in json.dumps(mine), "the positive control: A's open ticket is listed"
+    status, theirs = as_b(client, "/v1/sla/summary")
+    assert status == 200 and theirs["seller_id"] == "globex" and theirs["open_tickets"] == 1, theirs
+    text = json.dumps(theirs)
+    for leak in (*world.a_tickets, "CRJ-5", "order-a", "acme"):
+        assert leak not in text, f"seller A's {leak} leaked into B's summary"
+
+
 def support_hours_case(client, world: World) -> None:
     status, mine = as_a(client, "/v1/support-hours")
     assert status == 200 and mine["policy"].startswith("crmjetty@"), mine
@@ -270,6 +281,7 @@ ISOLATION = {
     "/v1/tickets/{ticket_id}": ticket_detail_case,
     "/v1/tickets/{ticket_id}/credentials": credentials_case,
     "/v1/sla": sla_case,
+    "/v1/sla/summary": summary_case,
     "/v1/support-hours": support_hours_case,
     "/v1/entitlements": entitlements_case,
 }

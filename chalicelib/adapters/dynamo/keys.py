@@ -4,6 +4,8 @@ Layout (PK / SK):
   TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>),
                                                       or an early close until the first message (TTL)
   (ticket and order heads whose schedules may lag their timers are on sparse GSI2: TIMERS_UNSYNCED)
+  (sparse GSI3, the seller summary: open ticket heads OPEN#<seller> / <opened_at>#<id>, and
+   orders ORDERS#<seller> / <active_until>#<mp>#<order>)
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
   OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
@@ -30,6 +32,7 @@ from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
+GSI3 = "GSI3"  # sparse: the seller summary's open tickets and orders still active
 UNSYNCED = "TIMERS_UNSYNCED"
 EARLY_CLOSE = "early_close"
 TTL_ATTRIBUTE = "expires_at"
@@ -76,6 +79,19 @@ def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
     return f"{opened_at}#{ticket_id}"
 
 
+def open_gsi_pk(seller_id: str) -> str:
+    return f"OPEN#{seller_id}"
+
+
+def orders_gsi_pk(seller_id: str) -> str:
+    return f"ORDERS#{seller_id}"
+
+
+def utc_iso(value: datetime) -> str:
+    """Sort-key form of an instant: UTC, so string order is time order."""
+    return value.astimezone(timezone.utc).isoformat()
+
+
 def to_attrs(item: dict) -> dict:
     """Plain dict -> DynamoDB attribute values; None values are left out."""
     return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
@@ -113,7 +129,9 @@ def ticket_item(ticket: Ticket) -> dict:
             "message_count": ticket.message_count,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
-            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
+            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id}),
+            **({"GSI3PK": open_gsi_pk(ticket.seller_id), "GSI3SK": seller_gsi_sk(opened, ticket.id)}
+               if ticket.is_open else {})}
 
 
 def early_close_item(early: EarlyClose, recorded_at: datetime) -> dict:
@@ -252,6 +270,9 @@ def order_item(order: Order) -> dict:
                     GSI1SK=f"{order.marketplace}#{order.order_id}")
     if not order.timers_synced:
         item.update(GSI2PK=UNSYNCED, GSI2SK=order.subject_id)
+    if order.seller_id and order.active_until:
+        item.update(GSI3PK=orders_gsi_pk(order.seller_id),
+                    GSI3SK=f"{utc_iso(order.active_until)}#{order.marketplace}#{order.order_id}")
     return item
 
 

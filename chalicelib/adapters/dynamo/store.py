@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -170,6 +170,38 @@ class DynamoTicketStore:
         if len(found) > query.limit:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
         return TicketPage(items=items, next_cursor=cursor)
+
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        items = self._query_up_to(limit, IndexName=keys.GSI3, KeyConditionExpression="GSI3PK = :pk",
+                                  ExpressionAttributeValues=keys.to_attrs(
+                                      {":pk": keys.open_gsi_pk(seller_id)}))
+        return [keys.listed_ticket_from_item(i) for i in items]
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        items = self._query_up_to(
+            limit, IndexName=keys.GSI1, ScanIndexForward=False,
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :low",
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.seller_gsi_pk(seller_id),
+                                                     ":low": keys.utc_iso(since)}))
+        return [keys.listed_ticket_from_item(i) for i in items]
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        items = self._query_up_to(
+            limit, IndexName=keys.GSI3, KeyConditionExpression="GSI3PK = :pk AND GSI3SK >= :low",
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.orders_gsi_pk(seller_id),
+                                                     ":low": keys.utc_iso(active_since)}))
+        return [keys.order_from_item(i) for i in items]
+
+    def _query_up_to(self, limit: int, **params) -> list[dict]:
+        """A key-range query read page by page, stopping at `limit` items."""
+        items: list[dict] = []
+        while len(items) < limit:
+            page = self._call("query", TableName=self._table, Limit=limit - len(items), **params)
+            items += [keys.from_attrs(i) for i in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return items
 
     def load_vault(self, ticket_id: str) -> list[SealedCredential]:
         items = self._query_all(
