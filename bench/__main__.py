@@ -9,6 +9,7 @@ from pathlib import Path
 
 from soak.report import kept_section
 
+from . import whatif
 from . import ROOT, SCALES, SEED, Stopwatch, aws_test_env, machine, progress
 
 HEADER = """# Benchmarks
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     results, seconds = measure(scale, package)
     runtime = time.perf_counter() - started
     text = render(results, seconds, scale, runtime)
-    kept = kept_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    kept = "\n".join(k for k in (kept_section(old), whatif.kept_section(old)) if k)
     args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0

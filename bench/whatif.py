@@ -1,0 +1,136 @@
+"""What-if at 100,000 tickets: `python -m bench.whatif [TICKETS] [SIMULATED]` (not in `make bench`).
+
+The simulator (bench/simulator.py) plays SIMULATED tickets' whole life cycles in cohorts;
+their tickets and orders are gathered into one in-memory store, given to one seller and
+copied (new ids) until the store holds TICKETS. `WhatIf.run` then reads them all through
+`list_tickets` pages and replays each one, under a candidate cmsmart profile with CMS-3's
+maximum at 1. Writes its section of BENCHMARKS.md (`make bench` keeps it).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
+from chalicelib.policy.catalog import ProfileCatalog
+from chalicelib.policy.profile import parse_profile
+from chalicelib.services.profiles import Profiles
+from chalicelib.services.whatif import WhatIf
+from chalicelib.text.analysis import analyse
+
+from . import ROOT, SEED, machine, progress
+from .simulator import run_cohort
+from .wiring import marketplaces
+
+SELLER, SHARD = "bench-seller", 5_000
+TITLE = "## What-if replay (issue 19)"
+
+
+class IndexedStore(InMemoryTicketStore):
+    """The in-memory store with orders indexed by customer, as the table's GSI does: the
+    plain fake scans every order per call, which is quadratic at 100,000 tickets."""
+
+    def index(self) -> None:
+        self.by_customer: dict[str, list] = {}
+        for order in self.orders.values():
+            self.by_customer.setdefault(order.customer_id, []).append(order)
+
+    def orders_for_customer(self, customer_id: str):
+        return list(self.by_customer.get(customer_id, ()))
+
+
+def build(tickets: int, simulated: int) -> IndexedStore:
+    store, began = IndexedStore(), time.perf_counter()
+    for first in range(0, simulated, SHARD):
+        size = min(SHARD, simulated - first)
+        cohort = run_cohort(SEED + first, size, prefix=f"f{first}-", keep_store=True)["store"]
+        store.tickets.update({i: replace(t, seller_id=SELLER) for i, t in cohort.tickets.items()})
+        store.orders.update({k: replace(o, seller_id=SELLER) for k, o in cohort.orders.items()})
+        progress(f"(whatif) simulated {first + size:,}/{simulated:,} tickets, "
+                 f"{time.perf_counter() - began:.0f} s")
+    originals, copy = list(store.tickets.values()), 1
+    while len(store.tickets) < tickets:
+        for ticket in originals[: tickets - len(store.tickets)]:
+            twin = f"{ticket.id}c{copy}"
+            store.tickets[twin] = replace(ticket, id=twin, thread_id=f"{ticket.thread_id}-c{copy}")
+        copy += 1
+    store.index()
+    return store
+
+
+def candidate():
+    text = (ROOT / "chalicelib/policy/profiles/cmsmart.yaml").read_text(encoding="utf-8")
+    return parse_profile(text.replace("{min: 1, max: 3}", "{min: 1, max: 1}"), "cmsmart-max1.yaml")
+
+
+def run(tickets: int, simulated: int) -> dict:
+    began = time.perf_counter()
+    store = build(tickets, simulated)
+    built = time.perf_counter() - began
+    tenants = InMemoryTenants()
+    for marketplace in marketplaces():
+        tenants.add_marketplace(marketplace)
+    whatif = WhatIf(store, Profiles(tenants, ProfileCatalog(())), analyse,
+                    as_of=lambda: datetime(2027, 1, 31, tzinfo=timezone.utc), progress=progress)
+    read = time.perf_counter()
+    count = sum(1 for _ in whatif.tickets(SELLER, None, None))
+    read = time.perf_counter() - read
+    cpu, wall = time.process_time(), time.perf_counter()
+    report = whatif.run(SELLER, candidate())
+    return {"tickets": len(store.tickets), "simulated": simulated, "build_s": built,
+            "read": count, "read_s": read, "pages": -(-count // whatif.page_size),
+            "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
+            "replayed": report.replayed, "changed": len(report.changed),
+            "explained": dict(report.explained), "unexplained": len(report.unexplained),
+            "by_rule": {r: dict(c) for r, c in report.by_rule.items()}}
+
+
+def render(r: dict, command: str) -> str:
+    info = machine()
+    return "\n".join([
+        TITLE, "",
+        f"Command: `{command}` → bench/whatif.py, run {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} "
+        f"on {info['cpu']} (nproc {info['nproc']}, shared with other work). {r['simulated']:,} "
+        f"tickets simulated (bench/simulator.py), copied to {r['tickets']:,} tickets of one seller "
+        "in one in-memory store; candidate: cmsmart with CMS-3 `max: 1`.", "",
+        "| measure | value |", "|---|---|",
+        f"| tickets read through `list_tickets` pages of 200 | {r['read']:,} in {r['pages']:,} pages, "
+        f"{r['read_s']:.1f} s |",
+        f"| whatif run (every ticket replayed under its current profile, cmsmart ones also under "
+        f"the candidate) | {r['wall_s']:.0f} s wall, {r['cpu_s']:.0f} s CPU, "
+        f"{1000 * r['cpu_s'] / max(1, r['tickets']):.1f} ms CPU per ticket |",
+        f"| re-judged under the candidate | {r['replayed']:,} |",
+        f"| tickets decided differently | {r['changed']:,} ({_rules(r['by_rule'])}) |",
+        f"| replay vs stored: explained / unexplained | {sum(r['explained'].values()):,} "
+        f"({_rules(r['explained'])}) / {r['unexplained']:,} |",
+        f"| building the store (not part of whatif) | {r['build_s']:.0f} s |", ""])
+
+
+def _rules(counts: dict) -> str:
+    return ", ".join(f"{k}: {v if isinstance(v, int) else _rules(v)}" for k, v in sorted(counts.items())) or "none"
+
+
+def kept_section(document: str) -> str:
+    _, title, rest = document.partition(TITLE)
+    end = rest.find("\n## ")
+    return title + (rest[:end] if end >= 0 else rest).rstrip() + "\n" if title else ""
+
+
+def main(argv: list[str]) -> int:
+    tickets = int(argv[0]) if argv else 100_000
+    simulated = int(argv[1]) if len(argv) > 1 else 20_000
+    result = run(tickets, simulated)
+    section = render(result, "python -m bench.whatif " + " ".join(argv or ["100000", "20000"]))
+    path = ROOT / "BENCHMARKS.md"
+    document = path.read_text(encoding="utf-8")
+    old = kept_section(document)
+    document = document.replace(old, section, 1) if old else document.rstrip() + "\n\n" + section
+    path.write_text(document, encoding="utf-8")
+    print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
