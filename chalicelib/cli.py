@@ -6,6 +6,8 @@
     python -m chalicelib.cli keys create <seller>
     python -m chalicelib.cli keys list <seller>
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
+    python -m chalicelib.cli whatif --profile FILE --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli whatif --shadow --seller SELLER [--since T] [--until T]
 
 New secrets and keys are printed once and never stored in clear.
 """
@@ -22,6 +24,7 @@ from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.services.status import hash_api_key
 from chalicelib.settings import Settings
+from chalicelib.whatif_cli import add_parser as add_whatif, whatif_command
 
 MIN_PREFIX = 8
 
@@ -88,13 +91,14 @@ def parser() -> argparse.ArgumentParser:
     revoke = key.add_parser("revoke")
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    add_whatif(groups)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    run = secrets_command if args.group == "secrets" else keys_command
+    run = {"secrets": secrets_command, "keys": keys_command, "whatif": whatif_command}[args.group]
     print(run(args, settings))
     return 0
 

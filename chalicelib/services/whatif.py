@@ -63,6 +63,7 @@ class WhatIf:
     as_of: Callable[[], datetime]
     progress: Callable[[str], None] = lambda line: None
     page_size: int = PAGE
+    progress_every: int = PROGRESS_EVERY
 
     def run(self, seller_id: str, candidate: Profile, since: datetime | None = None,
             until: datetime | None = None) -> Report:
@@ -71,7 +72,7 @@ class WhatIf:
         for stored in self.tickets(seller_id, since, until):
             report.tickets += 1
             self._judge(report, stored, candidate, as_of)
-            if report.tickets % PROGRESS_EVERY == 0:
+            if report.tickets % self.progress_every == 0:
                 self.progress(f"whatif: {report.tickets:,} tickets read, {report.replayed:,} "
                               f"re-judged, {len(report.changed):,} changed, "
                               f"{time.perf_counter() - began:.0f} s")
