@@ -69,7 +69,7 @@ def diff(before: Ticket, after: Ticket) -> TicketDiff | None:
 
 def rule_changes(before: tuple[Decision, ...], after: tuple[Decision, ...]) -> tuple[RuleChange, ...]:
     found: list[RuleChange] = []
-    for rule in dict.fromkeys(d.rule for d in before + after):
+    for rule in dict.fromkeys(d.rule for d in after + before):  # the new trail's order first
         old = [d for d in before if d.rule == rule]
         new = [d for d in after if d.rule == rule]
         for index in range(max(len(old), len(new))):
