@@ -8,10 +8,12 @@ maximum at 1. Writes its section of BENCHMARKS.md (`make bench` keeps it).
 """
 from __future__ import annotations
 
+import pickle
 import sys
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
 from chalicelib.policy.catalog import ProfileCatalog
@@ -41,15 +43,8 @@ class IndexedStore(InMemoryTicketStore):
         return list(self.by_customer.get(customer_id, ()))
 
 
-def build(tickets: int, simulated: int) -> IndexedStore:
-    store, began = IndexedStore(), time.perf_counter()
-    for first in range(0, simulated, SHARD):
-        size = min(SHARD, simulated - first)
-        cohort = run_cohort(SEED + first, size, prefix=f"f{first}-", keep_store=True)["store"]
-        store.tickets.update({i: replace(t, seller_id=SELLER) for i, t in cohort.tickets.items()})
-        store.orders.update({k: replace(o, seller_id=SELLER) for k, o in cohort.orders.items()})
-        progress(f"(whatif) simulated {first + size:,}/{simulated:,} tickets, "
-                 f"{time.perf_counter() - began:.0f} s")
+def build(tickets: int, simulated: int, cache: Path | None = None) -> IndexedStore:
+    store = simulate(simulated, cache)
     originals, copy = list(store.tickets.values()), 1
     while len(store.tickets) < tickets:
         for ticket in originals[: tickets - len(store.tickets)]:
@@ -57,6 +52,27 @@ def build(tickets: int, simulated: int) -> IndexedStore:
             store.tickets[twin] = replace(ticket, id=twin, thread_id=f"{ticket.thread_id}-c{copy}")
         copy += 1
     store.index()
+    return store
+
+
+def simulate(simulated: int, cache: Path | None) -> IndexedStore:
+    """The simulated tickets and orders; kept in `cache` (a pickle) for the next run."""
+    store, began = IndexedStore(), time.perf_counter()
+    if cache is not None and cache.exists():
+        with cache.open("rb") as kept:
+            store.tickets, store.orders = pickle.load(kept)
+        return store
+    for first in range(0, simulated, SHARD):
+        size = min(SHARD, simulated - first)
+        cohort = run_cohort(SEED + first, size, prefix=f"f{first}-", keep_store=True)["store"]
+        store.tickets.update({i: replace(t, seller_id=SELLER) for i, t in cohort.tickets.items()})
+        store.orders.update({k: replace(o, seller_id=SELLER) for k, o in cohort.orders.items()})
+        progress(f"(whatif) simulated {first + size:,}/{simulated:,} tickets, "
+                 f"{time.perf_counter() - began:.0f} s")
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with cache.open("wb") as kept:
+            pickle.dump((store.tickets, store.orders), kept)
     return store
 
 
@@ -68,7 +84,7 @@ def candidate():
 
 def run(tickets: int, simulated: int) -> dict:
     began = time.perf_counter()
-    store = build(tickets, simulated)
+    store = build(tickets, simulated, ROOT / "build" / f"whatif-sim-{simulated}.pickle")
     built = time.perf_counter() - began
     tenants = InMemoryTenants()
     for marketplace in marketplaces():
@@ -84,6 +100,7 @@ def run(tickets: int, simulated: int) -> dict:
             "read": count, "read_s": read, "pages": -(-count // whatif.page_size),
             "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
             "replayed": report.replayed, "changed": len(report.changed),
+            "without_messages": report.without_messages,
             "explained": dict(report.explained), "unexplained": len(report.unexplained),
             "by_rule": {r: dict(c) for r, c in report.by_rule.items()}}
 
@@ -102,7 +119,8 @@ def render(r: dict, command: str) -> str:
         f"| whatif run (every ticket replayed under its current profile, cmsmart ones also under "
         f"the candidate) | {r['wall_s']:.0f} s wall, {r['cpu_s']:.0f} s CPU, "
         f"{1000 * r['cpu_s'] / max(1, r['tickets']):.1f} ms CPU per ticket |",
-        f"| re-judged under the candidate | {r['replayed']:,} |",
+        f"| re-judged under the candidate | {r['replayed']:,} (tickets without a message to "
+        f"replay: {r['without_messages']:,}) |",
         f"| tickets decided differently | {r['changed']:,} ({_rules(r['by_rule'])}) |",
         f"| replay vs stored: explained / unexplained | {sum(r['explained'].values()):,} "
         f"({_rules(r['explained'])}) / {r['unexplained']:,} |",

@@ -52,7 +52,7 @@ def replay(stored: Ticket, profile: Profile, history: History, analyse: Analyse)
             continue
         text = analyse(message, categories) if message.author is Author.CUSTOMER else None
         facts = _facts(stored, profile, message, text, ticket, early, history, at)
-        ticket = _own(decide_message(facts, at), stored.id, profile, ticket)
+        ticket = _own(decide_message(facts, at), profile, ticket)
     return _fire_due(profile, ticket, history.as_of, stored, history) if history.as_of else ticket
 
 
@@ -89,7 +89,7 @@ def _thread_closed(profile: Profile, stored: Ticket, ticket: Ticket | None, at: 
     close = EarlyClose(stored.id, at, "marketplace")
     if ticket is None:
         return None, close
-    return _own(decide_thread_closed(profile, ticket, early, close), stored.id, profile, ticket), early
+    return _own(decide_thread_closed(profile, ticket, early, close), profile, ticket), early
 
 
 def _fire_due(profile: Profile, ticket: Ticket | None, until: datetime, stored: Ticket,
@@ -104,7 +104,7 @@ def _fire_due(profile: Profile, ticket: Ticket | None, until: datetime, stored: 
         timer = min(due, key=lambda t: (t.due_at, t.kind))
         fired.add((timer.kind, timer.due_at))
         ticket = _own(decide_timer(profile, ticket, timer.kind, timer.version, timer.due_at),
-                      stored.id, profile, ticket)
+                      profile, ticket)
     return ticket
 
 
@@ -116,10 +116,11 @@ def _fired_in_history(kind: str, due_at: datetime, stored: Ticket, history: Hist
     return history.as_of is None or due_at <= history.as_of
 
 
-def _own(effects: Effects, ticket_id: str, profile: Profile, before: Ticket | None) -> Ticket | None:
-    """This ticket's new state, one version on and with its timers derived, as assemble does."""
-    after = next((u.after for u in effects.tickets if u.after.id == ticket_id), None)
-    if after is None:
+def _own(effects: Effects, profile: Profile, before: Ticket | None) -> Ticket | None:
+    """This ticket's new state, one version on and with its timers derived, as assemble does.
+    It is the first update (a late opening that displaces the slot holder adds the holder's)."""
+    if not effects.tickets:
         return before
+    after = effects.tickets[0].after
     version = before.version + 1 if before is not None else 1
     return clocks.prepare(profile, replace(after, version=version))

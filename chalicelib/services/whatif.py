@@ -37,6 +37,7 @@ class Report:
     until: str | None
     tickets: int = 0
     replayed: int = 0
+    without_messages: int = 0  # nothing to replay (no stored message)
     other_profile: Counter = field(default_factory=Counter)  # profile ref -> tickets not re-judged
     changed: list[TicketDiff] = field(default_factory=list)
     by_rule: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -114,6 +115,7 @@ class WhatIf:
         analyse = _memo(self.analyse)
         before = replay(stored, baseline, history, analyse)
         if before is None:
+            report.without_messages += 1
             return
         found = diff(stored, before)
         if found is not None:

@@ -101,7 +101,7 @@ def explain(stored: Ticket, found: TicketDiff, profile: Profile) -> TicketDiff:
         kind = "arrival_order"
     elif rule_types & set(MONEY_RULE_TYPES) or stored.close_reason == "entitlement_ended":
         kind = "orders"
-    elif all(_timer_code(c.before) or _timer_code(c.after) for c in found.changes):
+    elif found.changes and all(_timer_code(c.before) or _timer_code(c.after) for c in found.changes):
         kind = "timer_delay"
     return TicketDiff(**{**found.__dict__, "explained": kind})
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import copy
 import logging
 from datetime import timedelta
-from pathlib import Path
+from types import SimpleNamespace
+from typing import NamedTuple
 
 import pytest
 
@@ -40,6 +41,14 @@ def soaked():
     finally:
         logger.setLevel(level)
     return env
+
+
+class History(NamedTuple):
+    """What whatif() needs of a run: its store, its clock and its tenants."""
+
+    store: object
+    clock: object
+    services: object
 
 
 def whatif(env, **options) -> WhatIf:
@@ -81,9 +90,8 @@ def simulated():
     tenants = InMemoryTenants()
     for marketplace in marketplaces():
         tenants.add_marketplace(marketplace)
-    store = bench_whatif.build(400, 400)
-    return type("Sim", (), {"store": store, "clock": FixedClock(START + timedelta(days=60)),
-                            "services": type("S", (), {"tenants": tenants})})
+    return History(bench_whatif.build(400, 400), FixedClock(START + timedelta(days=60)),
+                   SimpleNamespace(tenants=tenants))
 
 
 def test_the_simulated_history_replays_without_unexplained_differences(simulated):
