@@ -8,6 +8,7 @@
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
     python -m chalicelib.cli whatif --profile FILE --seller SELLER [--since T] [--until T]
     python -m chalicelib.cli whatif --shadow --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli lint FILE...
 
 New secrets and keys are printed once and never stored in clear.
 """
@@ -24,6 +25,7 @@ from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.services.status import hash_api_key
 from chalicelib.settings import Settings
+from chalicelib.lint_cli import add_parser as add_lint, lint_command
 from chalicelib.whatif_cli import add_parser as add_whatif, whatif_command
 
 MIN_PREFIX = 8
@@ -92,13 +94,15 @@ def parser() -> argparse.ArgumentParser:
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
     add_whatif(groups)
+    add_lint(groups)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
-    run = {"secrets": secrets_command, "keys": keys_command, "whatif": whatif_command}[args.group]
+    run = {"secrets": secrets_command, "keys": keys_command, "whatif": whatif_command,
+           "lint": lint_command}[args.group]
     print(run(args, settings))
     return 0
 

@@ -82,3 +82,15 @@ def test_shadow_survives_storage_and_the_status_api_shows_it_apart():
     detail = ticket_detail(opening(cmsmart(SHADOW_RULE), questions=5).ticket)
     assert [d["rule"] for d in detail["shadow_decisions"]] == ["CMS-30"]
     assert all("shadow" not in d for d in detail["decisions"]) and detail["decisions"]
+
+
+def test_lint_knows_the_mode_key(tmp_path, capsys):
+    from chalicelib import cli
+    good, bad = tmp_path / "watch.yaml", tmp_path / "bad.yaml"
+    good.write_text((BUILT_IN / "cmsmart.yaml").read_text() + SHADOW_RULE)
+    bad.write_text((BUILT_IN / "cmsmart.yaml").read_text() + SHADOW_RULE.replace("shadow", "watch"))
+    assert cli.main(["lint", str(good)]) == 0
+    assert "13 rules (1 in shadow mode, shadow: CMS-30)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as failed:
+        cli.main(["lint", str(good), str(bad)])
+    assert f"error: {bad}:" in str(failed.value) and "rules[12].mode: Input should be 'enforce' or 'shadow'" in str(failed.value)
