@@ -2,7 +2,7 @@
 what was stored (the differences the report explains, by kind)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.decisions import Decision
@@ -18,6 +18,7 @@ EXPLANATIONS = {
     "arrival_order": "depends on arrival order: a message delivered after the close, or out of "
                      "sent order (CMS-6 judges by arrival)",
     "orders": "depends on orders and payments at the time (entitlements, PS-8 terminations)",
+    "profile_version": "decided under another version of the profile than the current one",
     "timer_delay": "a timer fired later than due in the stored history (after the ticket had "
                    "moved on), the replay fires it on time",
 }
@@ -94,7 +95,9 @@ def explain(stored: Ticket, found: TicketDiff, profile: Profile) -> TicketDiff:
     types = {r.id: r.type for r in profile.rules}
     rule_types = {types.get(c.rule) for c in found.changes}
     kind = None
-    if rule_types & set(SLOT_RULE_TYPES) or any(types.get(d.rule) in SLOT_RULE_TYPES
+    if any(d.policy != profile.ref for d in stored.decisions):
+        kind = "profile_version"
+    elif rule_types & set(SLOT_RULE_TYPES) or any(types.get(d.rule) in SLOT_RULE_TYPES
                                                 for d in stored.decisions):
         kind = "open_slot"
     elif "closed_no_reopen" in rule_types or _out_of_order(stored):
@@ -103,7 +106,7 @@ def explain(stored: Ticket, found: TicketDiff, profile: Profile) -> TicketDiff:
         kind = "orders"
     elif found.changes and all(_timer_code(c.before) or _timer_code(c.after) for c in found.changes):
         kind = "timer_delay"
-    return TicketDiff(**{**found.__dict__, "explained": kind})
+    return replace(found, explained=kind)
 
 
 def _timer_code(label: str | None) -> bool:

@@ -52,3 +52,15 @@ def test_decisions_appear_disappear_or_change_outcome_per_rule():
                      ("CMS-6", "appears", None, "reject"), ("CMS-2", "appears", None, "flag"),
                      ("CMS-9", "disappears", "flag", None)]
     assert rule_changes(before, before) == ()
+
+
+def test_a_difference_is_explained_by_kind_or_left_unexplained():
+    from chalicelib.services.whatif_diff import diff, explain
+    stored = ticket(message(1), decisions=(replace(d("CMS-9", "flag"), policy=CMSMART.ref),))
+    replayed = ticket(message(1))
+    assert explain(stored, diff(stored, replayed), CMSMART).explained is None
+    older = ticket(message(1), decisions=(d("CMS-9", "flag"),))  # cmsmart@1: another version
+    assert explain(older, diff(older, replayed), CMSMART).explained == "profile_version"
+    late = ticket(message(2, at=T0 + H), message(1), decisions=(replace(d("CMS-9", "flag"),
+                                                                       policy=CMSMART.ref),))
+    assert explain(late, diff(late, replayed), CMSMART).explained == "arrival_order"
