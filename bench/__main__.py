@@ -12,6 +12,7 @@ from soak.report import BENCH_TITLE, kept_section
 
 from .worst_message import HEADING as WORST_MESSAGE
 
+from . import whatif
 from . import ROOT, SCALES, SEED, Stopwatch, aws_test_env, machine, progress
 
 HEADER = """# Benchmarks
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     kept = "\n".join(filter(None, (kept_section(old, h) for h in KEPT_HEADINGS)))
     kept += notices_section(old)  # written by `make soak`
+    kept += "\n" + whatif.kept_section(old) if whatif.kept_section(old) else ""
     args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0

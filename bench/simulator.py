@@ -49,7 +49,7 @@ class SimTimers(InMemoryTimers):
         self.held.pop((subject_id, kind), None)
 
 
-def run_cohort(seed: int, count: int, prefix: str) -> dict:
+def run_cohort(seed: int, count: int, prefix: str, keep_store: bool = False) -> dict:
     started = time.process_time()
     steps = workload.timeline(seed, count, T0, WINDOW, prefix=prefix)
     generated = time.process_time()
@@ -84,7 +84,7 @@ def run_cohort(seed: int, count: int, prefix: str) -> dict:
     return {"webhooks": done["webhook"], "timers": done["timer"], "errors": errors,
             "webhook_cpu_s": cpu["webhook"], "timer_cpu_s": cpu["timer"],
             "generate_s": generated - started, "handle_s": finished - generated,
-            "outcomes": outcomes(services.store)}
+            "outcomes": outcomes(services.store), **({"store": services.store} if keep_store else {})}
 
 
 def _guarded(errors: Counter, kind: str, action) -> None:

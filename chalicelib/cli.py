@@ -6,6 +6,9 @@
     python -m chalicelib.cli keys create <seller>
     python -m chalicelib.cli keys list <seller>
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
+    python -m chalicelib.cli whatif --profile FILE --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli whatif --shadow --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli lint FILE...
 
     python -m chalicelib.cli endpoints add|list|remove ...   (chalicelib/cli_endpoints.py)
 
@@ -30,6 +33,8 @@ from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.local.env import DEFAULT_MOTO_PORT, operator_env
 from chalicelib.services.status import hash_api_key
 from chalicelib.settings import Settings
+from chalicelib.lint_cli import add_parser as add_lint, lint_command
+from chalicelib.whatif_cli import add_parser as add_whatif, whatif_command
 
 MIN_PREFIX = 8
 
@@ -110,6 +115,8 @@ def parser() -> argparse.ArgumentParser:
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
     cli_endpoints.add_parser(groups)
+    add_whatif(groups)
+    add_lint(groups)
     return root
 
 
@@ -121,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in operator_env().items():
             os.environ.setdefault(name, value)
     settings = Settings.from_env()
-    run = {"secrets": secrets_command, "keys": keys_command,
-           "endpoints": cli_endpoints.run}[args.group]
+    run = {"secrets": secrets_command, "keys": keys_command, "endpoints": cli_endpoints.run,
+           "whatif": whatif_command, "lint": lint_command}[args.group]
     try:
         print(run(args, settings))
     except Exception as exc:

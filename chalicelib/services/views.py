@@ -53,7 +53,8 @@ def message_view(message: Message) -> dict[str, Any]:
 def ticket_detail(ticket: Ticket) -> dict[str, Any]:
     return {**ticket_summary(ticket),
             "messages": [message_view(m) for m in sorted(ticket.messages, key=lambda m: m.sent_at)],
-            "decisions": [d.to_dict() for d in ticket.decisions],
+            "decisions": [d.to_dict() for d in ticket.decisions if not d.shadow],
+            "shadow_decisions": [d.to_dict() for d in ticket.decisions if d.shadow],
             "sla": [clock_view(c) for c in ticket.sla],
             "timers": [{"kind": t.kind, "due_at": iso(t.due_at)}
                        for t in sorted(ticket.timers, key=lambda t: t.due_at)]}
