@@ -20,6 +20,9 @@ from pathlib import Path
 
 from standardwebhooks.webhooks import Webhook
 
+from chalicelib.policy.catalog import ProfileCatalog
+from chalicelib.settings import Settings
+
 from . import tenants_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +73,8 @@ class Marketplace:
 
 def seed(url: str, tenants_path: Path, now: datetime | None = None) -> dict[str, list[str]]:
     """Send the demo events; returns the thread ids opened, per seller."""
-    tenants = tenants_file.load(tenants_path)
+    profiles = set(ProfileCatalog(Settings.from_env().profile_dirs).names())
+    tenants = tenants_file.load(tenants_path, profiles)
     prefix = f"demo-{secrets.token_hex(3)}"
     now = now or datetime.now(timezone.utc)
     market = {name: Marketplace(url, name, entry.secrets[0], prefix)

@@ -17,7 +17,7 @@ import requests
 import yaml
 
 from chalicelib.policy.profile import BUILT_IN
-from chalicelib.local.__main__ import FAKE_AWS
+from chalicelib.local.env import FAKE_AWS
 from tests.builders import message_event
 
 from .conftest import ROOT, free_port, wait_for_health
@@ -46,7 +46,7 @@ def stack(tmp_path_factory):
     env["TICKETWARDEN_PROFILE_DIRS"] = str(root)
     process = subprocess.Popen(
         [sys.executable, "-m", "chalicelib.local", "--port", str(port), "--moto-port", str(moto_port),
-         "--tenants", str(tenants_path)],
+         "--tenants", str(tenants_path), "--state", str(root.parent / "state"), "--fresh"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
