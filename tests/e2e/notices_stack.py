@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,7 +16,7 @@ import yaml
 
 from chalicelib.local.receiver import Receiver
 
-from .conftest import ROOT, free_port, wait_for_health
+from .conftest import ROOT, Stack
 
 MARKETPLACE_SECRET = "whsec_" + base64.b64encode(b"e2e-marketplace-endpoint-01").decode()
 
@@ -69,20 +65,8 @@ def notice_stack(tmp_path: Path):
             {"url": f"http://127.0.0.1:{receiver_port}/{marketplace}", "secret": MARKETPLACE_SECRET}]
     path = tmp_path / "tenants.yaml"
     path.write_text(yaml.safe_dump(tenants))
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local", "--port", str(port), "--moto-port",
-         str(moto_port), "--tenants", str(path)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(url, process)
-        yield NoticeStack(url, moto_port, receiver)
+        with Stack(tmp_path / "state", tenants=path) as stack:  # never the repository's state
+            yield NoticeStack(stack.url, stack.moto_port, receiver)
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
         receiver.stop()

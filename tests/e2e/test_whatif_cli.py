@@ -4,8 +4,6 @@ embedded AWS and writes nothing. The stack has its own tenants file and profile 
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import uuid
@@ -17,10 +15,9 @@ import requests
 import yaml
 
 from chalicelib.policy.profile import BUILT_IN
-from chalicelib.local.env import FAKE_AWS
 from tests.builders import message_event
 
-from .conftest import ROOT, free_port, wait_for_health
+from .conftest import ROOT, Stack
 from .helpers import TENANTS, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -41,23 +38,9 @@ def stack(tmp_path_factory):
                                       "watcher": {"api_keys": [KEY], "policy": "cmsmart-watch"}}}
     tenants_path = root.parent / "tenants.yaml"
     tenants_path.write_text(yaml.safe_dump(tenants))
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["TICKETWARDEN_PROFILE_DIRS"] = str(root)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local", "--port", str(port), "--moto-port", str(moto_port),
-         "--tenants", str(tenants_path), "--state", str(root.parent / "state"), "--fresh"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, process, seconds=150)
-        yield url, {**env, **FAKE_AWS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}"}, root
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with Stack(root.parent / "state", tenants=tenants_path, start_seconds=150,
+               env={"TICKETWARDEN_PROFILE_DIRS": str(root)}) as stack:
+        yield stack.url, stack.aws_env, root
 
 
 @pytest.fixture(scope="module")

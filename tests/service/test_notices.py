@@ -1,12 +1,12 @@
 """Outbound notices as the decision code produces them (issue 14): what a change puts in its
-outbox, committed with it. Delivery is tested with the notifier; here: what, to whom, once."""
+outbox, committed with it (the in-memory store's stream). Delivery is tested with the
+notifier; here: what, to whom, once."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.adapters.memory import InMemoryTicketStore
 from chalicelib.api import direct
 from chalicelib.domain.events import TimerFired
 from chalicelib.domain.model import Marketplace, Seller
@@ -15,30 +15,20 @@ from tests import fakes
 from tests.builders import SECRET, T0, message_event, payment_event
 
 
-class RecordingStore(InMemoryTicketStore):
-    """The in-memory store, keeping the notices of every change it committed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.committed_notices = []
-
-    def commit(self, change) -> None:
-        super().commit(change)
-        self.committed_notices += change.notices
-
-
 @pytest.fixture
 def wiring():
-    services = fakes.build(store=RecordingStore())
+    services = fakes.build()
     services.tenants.add_marketplace(Marketplace("crmjetty", "crmjetty", (SECRET,)))
     services.tenants.add_seller(Seller("jetty"))
     return services
 
 
 def notices(wiring):
-    found = list(wiring.store.committed_notices)
-    wiring.store.committed_notices.clear()
-    return found
+    """The notices committed since the last call, in commit order."""
+    seen = getattr(wiring, "_notices_seen", 0)
+    committed = wiring.store.outbox_after(seen)
+    wiring._notices_seen = seen + len(committed)
+    return [n for change in committed for n in change]
 
 
 def fire_all(wiring, subject_id):
@@ -96,7 +86,7 @@ def test_crj_4_the_refund_is_asked_for_once_whatever_the_replays(wiring):
 def test_ps_3_the_reminder_and_the_breach_reach_the_seller(wiring):
     pre_sale = message_event(shop_url="https://www.boutique.fr", tags=["pre_sale"])  # PS-2
     ticket_id = direct.deliver(wiring, pre_sale, "prestashop").response["ticket"]["id"]
-    wiring.store.committed_notices.clear()
+    notices(wiring)
     pending = {t.kind: t for t in wiring.scheduler.pending(ticket_id)}
     for kind in ("sla_reminder:first_response", "sla_breach:first_response"):
         timer = pending[kind]
