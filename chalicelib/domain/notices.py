@@ -43,4 +43,8 @@ class Notice:
 
     @property
     def audience(self) -> Audience:
-        return Audience.MARKETPLACE if self.type is NoticeType.ACTION_REQUESTED else Audience.SELLER
+        return audience_of(self.type)
+
+
+def audience_of(kind: NoticeType) -> Audience:
+    return Audience.MARKETPLACE if kind is NoticeType.ACTION_REQUESTED else Audience.SELLER

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .notices import Audience, Notice, NoticeType
+from .notices import Audience, Notice, NoticeType, audience_of
 
 RETRY_WAITS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)  # seconds
 JITTER = 0.2
@@ -58,7 +58,7 @@ class StoredNotice:
 
     @property
     def audience(self) -> Audience:
-        return Audience.MARKETPLACE if self.type is NoticeType.ACTION_REQUESTED else Audience.SELLER
+        return audience_of(self.type)
 
     def envelope(self) -> dict[str, Any]:
         """The wire body: the same envelope as inbound webhooks."""

@@ -7,14 +7,14 @@ from it on the next poll, the records before it are not processed twice (eventID
 from __future__ import annotations
 
 import collections
-import logging
 import threading
 from typing import Callable
 
 from chalicelib.adapters.aws import client, streams_client
 from chalicelib.adapters.dynamo.stream_reader import StreamReader
 
-logger = logging.getLogger("ticketwarden.notices")
+from .pump import every
+
 POLL_SECONDS = 0.1
 SEEN_KEPT = 20_000
 
@@ -60,12 +60,7 @@ class StreamPump:
             self._seen.popitem(last=False)
 
     def run_forever(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:  # noqa: BLE001 - the pump must outlive a hiccup of the emulator
-                logger.exception("stream pump pass failed")
-            stop.wait(POLL_SECONDS)
+        every(POLL_SECONDS, stop, self.poll_once, "stream pump")
 
 
 def start_stream_pump(handle: Callable[[dict], dict], table_name: str) -> threading.Event:
