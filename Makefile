@@ -26,11 +26,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile
 
-## make eval: accuracy tables of the text analysis -> EVALUATION.md (not part of make test)
-## from the evaluation data written outside this project, read in place
-TICKETWARDEN_EVAL_DIR ?= ../shared/eval
+## make eval [TICKETWARDEN_EVAL_DIR=folder]: accuracy tables of the text analysis -> EVALUATION.md
+## (not part of make test), from the evaluation data written outside this project, read in place
+## (default: evaluation/data.py)
+export TICKETWARDEN_EVAL_DIR
 eval: $(STAMP)
-	TICKETWARDEN_EVAL_DIR=$(TICKETWARDEN_EVAL_DIR) $(PY) -m evaluation
+	$(PY) -m evaluation
 
 ## make bench: calls per event, CPU, cold start, zip size, cost model, simulator -> BENCHMARKS.md
 bench: $(STAMP)
