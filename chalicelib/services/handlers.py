@@ -18,12 +18,19 @@ from chalicelib.text.facts import TextFacts
 
 from .assemble import assemble
 from .commit import Outcome, commit_decided
-from .credentials import CredentialKeeper
+from .credentials import CredentialKeeper, Protected
 from .loaders import Loader
 from .notices import Cause
 from .ports import Change, TicketStore
 from .profiles import Profiles
 from .timer_sync import TimerSync
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    event: events.MessageCreated  # its message redacted
+    protected: Protected
+    text: TextFacts | None
 
 
 @dataclass
@@ -56,18 +63,21 @@ class WebhookHandlers:
 
     def _message(self, delivery: events.Delivery, event: events.MessageCreated, now: datetime,
                  cause: Cause) -> Outcome:
-        """Credentials are sealed and the text analysed once; a retry only reloads and decides."""
+        """Credentials are sealed and the text analysed once, and only for a message the ticket
+        does not hold yet (a re-sent one costs one read); a retry only reloads and decides."""
         marketplace = delivery.marketplace
         profile = self.profiles.profile_for(marketplace, event.seller_id)
-        ticket_id = ticket_id_for(marketplace, event.thread_id)
-        protected = self.keeper.protect(ticket_id, event.message)
-        message, sealed, credentials = protected.message, protected.sealed, protected.credentials
-        event = replace(event, message=message)
-        text = self._analysis(profile, message) if message.author is Author.CUSTOMER else None
         holder: SlotHolder | None = None  # learnt from a commit that found the slot taken
+        prepared: _Prepared | None = None
 
         def decide() -> Change:
-            facts = self.loader.message(marketplace, event, profile, text, credentials, holder)
+            nonlocal prepared
+            facts = self.loader.message(marketplace, event, profile, holder)
+            if facts.ticket is None or not facts.ticket.has_message(event.message.message_id):
+                prepared = prepared or self._prepare(marketplace, event, profile)
+                facts = replace(facts, event=prepared.event, text=prepared.text,
+                                credentials=prepared.protected.credentials)
+            sealed = prepared.protected.sealed if prepared else ()
             return assemble(delivery, decide_message(facts, now), profile, now, cause=cause,
                             sealed=sealed)
 
@@ -77,10 +87,15 @@ class WebhookHandlers:
 
         return self._commit(delivery, decide, slot_taken=slot_taken)
 
-    def _analysis(self, profile: Profile, message) -> TextFacts:
+    def _prepare(self, marketplace: str, event: events.MessageCreated,
+                 profile: Profile) -> _Prepared:
+        """The message as it may be stored (credentials sealed, CRJ-3) and its text analysis."""
+        protected = self.keeper.protect(ticket_id_for(marketplace, event.thread_id), event.message)
+        message = protected.message
         categories = tuple(dict.fromkeys(
             c for r in profile.rules if r.type == "lexicon" for c in r.params.categories))
-        return self.analyse(message.body, categories)
+        text = self.analyse(message.body, categories) if message.author is Author.CUSTOMER else None
+        return _Prepared(replace(event, message=message), protected, text)
 
     def _thread_closed(self, delivery: events.Delivery, event: events.ThreadClosed, now: datetime,
                        cause: Cause) -> Change:

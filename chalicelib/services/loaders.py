@@ -4,15 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.events import MessageCreated
-from chalicelib.domain.model import (Author, EarlyClose, Order, Refund, SharedCredentials,
-                                     Ticket, ticket_id_for)
+from chalicelib.domain.model import Author, EarlyClose, Order, Refund, Ticket, ticket_id_for
 from chalicelib.domain.ownership import check_same_thread, refund_seller
 from chalicelib.policy.facts import MessageFacts, OrderFacts, TicketPast
 from chalicelib.policy.messages import opens
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.profile import Profile
 from chalicelib.policy.rules.open_tickets import SlotHolder
-from chalicelib.text.facts import TextFacts
 
 from .ports import TicketQuery, TicketStore
 from .profiles import Profiles
@@ -27,8 +25,8 @@ class Loader:
     profiles: Profiles
 
     def message(self, marketplace: str, event: MessageCreated, profile: Profile,
-                text: TextFacts | None, credentials: SharedCredentials,
                 holder: SlotHolder | None) -> MessageFacts:
+        """The stored side of the facts; the handler adds the message's own (text, vault)."""
         ticket_id = ticket_id_for(marketplace, event.thread_id)
         ticket, early = self.store.load_thread(ticket_id)
         check_same_thread(ticket, seller_id=event.seller_id, customer_id=event.customer_id,
@@ -42,8 +40,8 @@ class Loader:
         holder_ticket = None
         if holder is not None and holder.ticket_id != ticket_id:
             holder_ticket = self.store.load_ticket(holder.ticket_id)
-        return MessageFacts(marketplace=marketplace, event=event, profile=profile, text=text,
-                            credentials=credentials, ticket=ticket, early_close=early, payments=payments,
+        return MessageFacts(marketplace=marketplace, event=event, profile=profile, text=None,
+                            ticket=ticket, early_close=early, payments=payments,
                             refunds=refunds, holder=holder, holder_ticket=holder_ticket)
 
     def thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None, Profile | None]:

@@ -59,3 +59,12 @@ def test_a_vault_failure_changes_nothing(wiring):
     with pytest.raises(DependencyError):
         deliver(wiring, message_event(body=BODY))
     assert wiring.store.tickets == {} and wiring.store.count_vault_items() == 0
+
+
+def test_a_re_sent_message_is_not_sealed_again(wiring):
+    """Same message under a new webhook-id: one read finds it recorded; no KMS call is made."""
+    event = message_event(body=BODY)
+    direct.deliver(wiring, event, "cmsmart", "wh-first")
+    wiring.ingest.handlers.keeper.vault.fail = True  # any seal would now be a 503
+    again = direct.deliver(wiring, event, "cmsmart", "wh-resent").response
+    assert again["note"] == "message already recorded"
