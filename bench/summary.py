@@ -28,7 +28,7 @@ from chalicelib.services.summary_window import SellerWindows
 from tests.builders import T0
 
 from . import ROOT, SCALES, SEED, percentile, progress, workload
-from .simulator import DRAIN, SimTimers
+from .simulator import SimTimers
 from .wiring import deliver, memory_services
 
 SELLER, KEY = "bench-seller", "tw_bench_summary_key_0123456789"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 

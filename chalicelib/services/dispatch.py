@@ -5,7 +5,7 @@ import json
 import logging
 import random
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Callable
 
 from chalicelib.domain.errors import ConcurrencyError

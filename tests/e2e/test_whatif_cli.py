@@ -8,7 +8,6 @@ import subprocess
 import sys
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 import requests

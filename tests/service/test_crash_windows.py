@@ -14,7 +14,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.api import direct
-from chalicelib.api import context, schemas
+from chalicelib.api import context
 from chalicelib.adapters.memory import InMemoryTicketStore
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.events import TimerFired

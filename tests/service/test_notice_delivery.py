@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.notices import Notice, NoticeType
-from chalicelib.domain.outbound import DispatchState, EndpointStatus, RETRY_KIND
+from chalicelib.domain.outbound import DispatchState, EndpointStatus
 from chalicelib.domain.events import Delivery, TimerFired
 from chalicelib.local.receiver import Receiver
 from chalicelib.services.ports import Change

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from chalicelib.domain.model import Author, ClockState, TicketStatus
 from chalicelib.policy import clocks, expiry
