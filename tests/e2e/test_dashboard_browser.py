@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib.local import demo
 
-from .conftest import ROOT
+from .conftest import ROOT, Stack
 from .helpers import api_key, send
 from tests.builders import message_event
 
@@ -59,6 +59,14 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory):
+    """A stack of its own: the page lists the seller's newest tickets, so tickets other e2e
+    files send to the session's shared stack must not push the demo ones off the list."""
+    with Stack(tmp_path_factory.mktemp("dashboard-state")) as stack:
+        yield stack.url
 
 
 @pytest.fixture(scope="module")
