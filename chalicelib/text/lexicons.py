@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Iterable, NoReturn
 
 from chalicelib import yaml_files
+from chalicelib.text.normalise import Normalised, for_matching
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 CATEGORIES: tuple[str, ...] = (
@@ -42,25 +43,13 @@ class LexiconMatch:
 
 
 @dataclass(frozen=True)
-class _FoldedText:
-    """Text casefolded without diacritics; `origin[i]` is the source index of folded char i."""
-
-    source: str
-    text: str
-    origin: tuple[int, ...]
-
-    def evidence(self, start: int, end: int) -> str:
-        return self.source[self.origin[start] : self.origin[end - 1] + 1]
-
-
-@dataclass(frozen=True)
 class Lexicon:
     category: str
     description: str
     pattern: re.Pattern[str]
     negation: re.Pattern[str]
 
-    def match(self, folded: _FoldedText) -> LexiconMatch:
+    def match(self, folded: Normalised) -> LexiconMatch:
         matched: dict[str, None] = {}
         negated: dict[str, None] = {}
         for found in self.pattern.finditer(folded.text):
@@ -80,32 +69,16 @@ def _strip_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    """Cached: a message repeats few distinct characters, and normalising each costs ~1 µs."""
-    return _strip_marks(char).casefold()
+def _fold(text: "str | Normalised") -> Normalised:
+    """The matching view of the shared normalisation (analysis.py builds it once per message)."""
+    return text if isinstance(text, Normalised) else for_matching(text)
 
 
-def _fold(text: str) -> _FoldedText:
-    """Fold char by char so every match maps back to the customer's own words."""
-    pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded.isspace():
-            folded = "\n" if char in "\n\r\u2028\u2029" else " "
-            if pieces and (pieces[-1] == folded or pieces[-1] == "\n"):
-                continue
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    return _FoldedText(text, "".join(pieces), tuple(origin))
-
-
-def classify(text: str, category: str) -> LexiconMatch:
+def classify(text: "str | Normalised", category: str) -> LexiconMatch:
     return _lexicon(category).match(_fold(text))
 
 
-def classify_all(text: str, categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
+def classify_all(text: "str | Normalised", categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
     folded = _fold(text)
     wanted = CATEGORIES if categories is None else tuple(categories)
     return {category: _lexicon(category).match(folded) for category in wanted}
