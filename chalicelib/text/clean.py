@@ -77,13 +77,13 @@ BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 SPACE_RUNS = re.compile(r"[ \t]{2,}")
 
 
-def strip_noise(text: str, *, keep_quoted: bool = False) -> str:
+def strip_noise(text: str, *, keep_quoted: bool = False, drop_quoted: bool = False) -> str:
     """Return the customer's own prose, with pasted machine text removed."""
     text = text.replace("\r\n", "\n")
     text = FENCED_CODE.sub(_fenced, text)
     text = QUOTED_LINE.sub(_quoted_line if keep_quoted else "", text)
     text = REPLY_HEADER.sub("", text)
-    lines = [_clean_line(line, keep_quoted) for line in text.split("\n")]
+    lines = [_clean_line(line, keep_quoted, drop_quoted) for line in text.split("\n")]
     text = "\n".join(lines)
     return BLANK_RUNS.sub("\n\n", text).strip()
 
@@ -109,7 +109,7 @@ def _quoted_line(match: re.Match[str]) -> str:
     return line if looks_like_prose(line) else ""
 
 
-def _clean_line(line: str, keep_quoted: bool = False) -> str:
+def _clean_line(line: str, keep_quoted: bool = False, drop_quoted: bool = False) -> str:
     if _is_indented_code(line):
         return ""
     if LOG_LINE.match(line):
@@ -119,7 +119,8 @@ def _clean_line(line: str, keep_quoted: bool = False) -> str:
     line = INLINE_CODE.sub(_inline_code, line)
     for pattern in (PHP_TAGS, HTML_TAG):
         line = pattern.sub(" ", line)
-    line = QUOTED_SPAN.sub(_keep_quote if keep_quoted else _drop_machine_quote, line)
+    line = QUOTED_SPAN.sub(_keep_quote if keep_quoted else _drop_sentence_quote if drop_quoted
+                           else _drop_machine_quote, line)
     line = LOG_MARKER.sub(lambda found: f" {_prose_after_log(found.group())}", line)
     for pattern in (WINDOWS_PATH, UNIX_PATH, RELATIVE_PATH, CLASS_PATH, RELATIVE_URL, PLACEHOLDER):
         line = pattern.sub(" ", line)
@@ -138,7 +139,9 @@ def _prose_after_log(line: str) -> str:
 
 
 def _is_plain_sentence(piece: str) -> bool:
-    return len(WORD.findall(piece)) >= 2 and not MACHINE_SIGNAL.search(piece.rstrip("?!. "))
+    words = len(WORD.findall(piece))
+    return (words >= 2 or words == 1 and piece.rstrip().endswith("?")) \
+        and not MACHINE_SIGNAL.search(piece.rstrip("?!. "))
 
 
 def _is_indented_code(line: str) -> bool:
@@ -155,6 +158,12 @@ def _inline_code(match: re.Match[str]) -> str:
 def _drop_machine_quote(match: re.Match[str]) -> str:
     """A quoted UI prompt or log message is not the customer's own sentence or question."""
     return " " if MACHINE_SIGNAL.search(match.group()) else match.group()
+
+
+def _drop_sentence_quote(match: re.Match[str]) -> str:
+    """For questions: a quoted sentence (UI message, someone's words) is not the customer's ask."""
+    inner = match.group()[1:-1]
+    return " " if MACHINE_SIGNAL.search(inner) or re.search(r"[.!?]\s*$", inner) else match.group()
 
 
 def _keep_quote(match: re.Match[str]) -> str:
