@@ -22,6 +22,8 @@ class TextFacts:
     question_count: int
     questions: tuple[str, ...]
     lexicons: dict[str, LexiconHit] = field(default_factory=dict)
+    language_segments: tuple[tuple[str, float, int], ...] = ()
+    """(language, probability, letters) of stretches of a long message, sampled across it."""
 
     def hit(self, category: str) -> LexiconHit | None:
         found = self.lexicons.get(category)

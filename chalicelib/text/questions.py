@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.text.clean import strip_noise
-from chalicelib.text.normalise import reader
+from chalicelib.text.normalise import Normalised, reader
 
 
 @dataclass(frozen=True)
@@ -204,11 +204,12 @@ GREETING = re.compile(
 )
 
 
-def count_questions(text: str, language: str | None = None) -> QuestionCount:
+def count_questions(text: "str | Normalised", language: str | None = None) -> QuestionCount:
     """Count questions in `text`; language "en" or "fr" narrows the patterns, else both."""
     languages = [language] if language in OPENERS else list(OPENERS)
     found: list[str] = []
-    for line in _logical_lines(strip_noise(reader(text).text, drop_quoted=True)):
+    view = text if isinstance(text, Normalised) else reader(text)
+    for line in _logical_lines(strip_noise(view.text, drop_quoted=True)):
         in_list = LIST_MARKER.match(line) is not None
         for match in SENTENCE.finditer(LIST_MARKER.sub("", line)):
             found.extend(_questions_in(match["body"], match["end"], languages, in_list))

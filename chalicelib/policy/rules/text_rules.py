@@ -22,12 +22,23 @@ def language(ctx: RuleContext, rule_id: str, params: LanguageParams) -> Decision
     evidence = {"detected": text.language, "probability": round(text.language_probability, 3),
                 "cleaned_chars": text.cleaned_chars}
     if text.language is None:
+        if not ctx.opening:  # "Thanks!" after the opening: nothing to judge, nothing to flag
+            return None
         return decide(ctx, rule_id, "flag", "language_undetermined",
                       f"language could not be determined ({text.language_reason})", **evidence)
-    if text.language in params.allowed or text.language_probability < params.min_probability:
+    if text.language not in params.allowed and text.language_probability >= params.min_probability:
+        return decide(ctx, rule_id, "reject", "language",
+                      f"written in '{text.language}', allowed: {', '.join(params.allowed)}",
+                      **evidence)
+    switched = [s for s in text.language_segments
+                if s[0] not in params.allowed and s[1] >= params.min_probability]
+    if not switched:
         return None
+    other, probability, letters = max(switched, key=lambda s: s[2])
     return decide(ctx, rule_id, "reject", "language",
-                  f"written in '{text.language}', allowed: {', '.join(params.allowed)}", **evidence)
+                  f"partly written in '{other}' ({letters} letters), allowed: "
+                  f"{', '.join(params.allowed)}", **evidence, part=other,
+                  part_probability=round(probability, 3))
 
 
 class QuestionParams(Params):
