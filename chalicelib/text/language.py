@@ -12,13 +12,14 @@ langdetect is used through our own DetectorFactory, never its module-level one:
 - profiles load in sorted order with seed 0, so one text always gets one verdict;
 - langdetect reads at most DETECT_CHARS of the cleaned text, sampled across the whole
   message (issue 16: 1,000 characters of English filler before French no longer hide it):
-  the text is cut into segments of whole sentences (>= SEGMENT_LETTERS letters), at most
+  the text is cut into paragraphs and groups of whole sentences (segments), at most
   MAX_SEGMENTS of them spread evenly over the message are detected one by one, and their
   concatenation (capped) gives the message's main language. `segments` keeps each
   segment's verdict so CMS-2 can refuse a message that switches language half-way.
 - the text judged is what a reader sees: the reader view of normalise.py (invisibles and
-  look-alikes), prose in code fences, backticks, indents, quotes and `>` lines included,
-  code and logs left out.
+  look-alikes), prose in code fences, backticks and indents included, code and logs left
+  out; prose in quotes and `>` lines counts when it is most of the message (a request
+  pasted in quotes) but not when the customer's own words around it are (a quoted review).
 """
 
 import functools
@@ -44,8 +45,10 @@ PROFILE_SUBSET = tuple(sorted(EVALUATED_LANGUAGES + LATIN_CONFUSABLES + OTHER_SC
 SEED = 0
 DETECT_CHARS = 1000
 SEGMENT_LETTERS = 120
+MIN_SEGMENT_LETTERS = 50
 MAX_SEGMENTS = 6
 SENTENCE_END = re.compile(r"(?<=[.!?…:])\s+|\n+")
+PARAGRAPH = re.compile(r"\n[ \t]*\n")
 LIST_MARK = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+", re.M)
 ISO_639_1 = {"zh-cn": "zh", "zh-tw": "zh"}
 
@@ -102,32 +105,67 @@ def detect_language(
 ) -> LanguageGuess:
     """Language of the customer's own prose, once code, logs and URLs are removed."""
     view = text if isinstance(text, Normalised) else reader(text)
-    cleaned = LIST_MARK.sub("", strip_noise(view.text, keep_quoted=True))
+    cleaned = LIST_MARK.sub("", _judged_text(view.text, min_chars))
     guess = guess_language(_sample(cleaned, max_chars), min_chars=min_chars, factory=factory,
                            max_chars=None)
     if guess.language is None:
         return guess
-    letters = sum(1 for char in cleaned if char.isalpha())
-    segments = tuple(_detect_segments(cleaned, factory)) if letters >= 2 * SEGMENT_LETTERS else ()
+    letters = _letters(cleaned)
+    segments = tuple(_detect_segments(cleaned, factory)) \
+        if letters >= 2 * MIN_SEGMENT_LETTERS else ()
     return LanguageGuess(guess.language, guess.probability, letters, guess.reason, segments)
 
 
+def _judged_text(text: str, min_chars: int) -> str:
+    """The customer's own prose; quoted prose too when it is most of what the reader sees
+    (a message that is a quote is judged by the quote; "our customer wrote: «...»" is not)."""
+    own = strip_noise(text, drop_quoted=True)
+    seen = strip_noise(text, keep_quoted=True)
+    own_letters = sum(1 for char in own if char.isalpha())
+    seen_letters = sum(1 for char in seen if char.isalpha())
+    return seen if own_letters < min_chars or seen_letters > 2 * own_letters else own
+
+
 def _segments(text: str) -> list[str]:
-    """Whole sentences grouped until each group has SEGMENT_LETTERS letters (the tail joins)."""
+    """Paragraphs; a long one cut into groups of whole sentences of >= SEGMENT_LETTERS letters.
+    A paragraph too short to judge (< MIN_SEGMENT_LETTERS) joins the next one."""
+    groups: list[str] = []
+    pending = ""
+    for paragraph in PARAGRAPH.split(text):
+        paragraph = f"{pending} {paragraph}".strip()
+        if _letters(paragraph) < MIN_SEGMENT_LETTERS:
+            pending = paragraph
+            continue
+        pending = ""
+        groups += _sentence_groups(paragraph) if _letters(paragraph) > 2 * SEGMENT_LETTERS \
+            else [paragraph]
+    if pending:
+        if groups:
+            groups[-1] = f"{groups[-1]} {pending}"
+        else:
+            groups.append(pending)
+    return groups
+
+
+def _sentence_groups(paragraph: str) -> list[str]:
     groups: list[str] = []
     current, letters = [], 0
-    for sentence in SENTENCE_END.split(text):
+    for sentence in SENTENCE_END.split(paragraph):
         current.append(sentence)
-        letters += sum(1 for char in sentence if char.isalpha())
+        letters += _letters(sentence)
         if letters >= SEGMENT_LETTERS:
             groups.append(" ".join(current))
             current, letters = [], 0
     if current:
-        if groups and letters < SEGMENT_LETTERS:
+        if groups and letters < MIN_SEGMENT_LETTERS:
             groups[-1] = f"{groups[-1]} {' '.join(current)}"
         else:
             groups.append(" ".join(current))
     return groups
+
+
+def _letters(text: str) -> int:
+    return sum(1 for char in text if char.isalpha())
 
 
 def _spread(items: list[str], count: int) -> list[str]:
@@ -148,8 +186,11 @@ def _sample(text: str, max_chars: int | None) -> str:
 
 
 def _detect_segments(text: str, factory: DetectorFactory | None):
-    for segment in _spread(_segments(text), MAX_SEGMENTS):
-        guess = guess_language(segment, min_chars=SEGMENT_LETTERS // 2, factory=factory,
+    chosen = _spread(_segments(text), MAX_SEGMENTS)
+    if len(chosen) < 2:
+        return
+    for segment in chosen:
+        guess = guess_language(segment, min_chars=MIN_SEGMENT_LETTERS, factory=factory,
                                max_chars=DETECT_CHARS // 2)
         if guess.language is not None:
             yield Segment(guess.language, guess.probability, guess.cleaned_chars)

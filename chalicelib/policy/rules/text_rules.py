@@ -11,6 +11,10 @@ from chalicelib.policy.context import RuleContext
 from .base import Outcome, Params, decide
 
 
+SEGMENT_PROBABILITY = 0.9
+"""A part of a message is judged on less text than the whole: it must be surer to refuse."""
+
+
 class LanguageParams(Params):
     allowed: Annotated[list[str], Field(min_length=1)] = ["en"]
     min_probability: Annotated[float, Field(ge=0, le=1)] = 0.8
@@ -30,8 +34,8 @@ def language(ctx: RuleContext, rule_id: str, params: LanguageParams) -> Decision
         return decide(ctx, rule_id, "reject", "language",
                       f"written in '{text.language}', allowed: {', '.join(params.allowed)}",
                       **evidence)
-    switched = [s for s in text.language_segments
-                if s[0] not in params.allowed and s[1] >= params.min_probability]
+    switched = [s for s in text.language_segments  # a part written in another language
+                if s[0] not in params.allowed and s[1] >= max(params.min_probability, SEGMENT_PROBABILITY)]
     if not switched:
         return None
     other, probability, letters = max(switched, key=lambda s: s[2])
