@@ -14,17 +14,18 @@ def analyse(body: str, categories: Iterable[str] = ()) -> TextFacts:
     view = normalise.reader(body)
     guess = language.detect_language(view)
     counted = questions.count_questions(view, guess.language)
-    matches = lexicons.classify_all(normalise.matching(view), tuple(categories)) \
+    matches = lexicons.judge_all(normalise.matching(view), tuple(categories)) \
         if categories else {}
     return TextFacts(
         language=guess.language, language_probability=guess.probability,
         language_reason=guess.reason, cleaned_chars=guess.cleaned_chars,
         question_count=counted.count, questions=counted.questions,
-        lexicons={c: LexiconHit(c, m.matched, m.negated) for c, m in matches.items()},
+        lexicons={c: LexiconHit(c, m.matched, m.negated, m.probability, m.unsure)
+                  for c, m in matches.items()},
         language_segments=tuple((s.language, s.probability, s.letters) for s in guess.segments))
 
 
 def warm_up() -> None:
     """Load language profiles and lexicons now: the Lambda init phase, not the first request."""
     language.warm_up()
-    lexicons.classify_all("warm up")
+    lexicons.judge_all("warm up", lexicons.CATEGORIES)

@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class LexiconHit:
+    """`matched` non-empty: the category is recognised (lexicon words or the model's evidence);
+    `unsure`: the model leans towards it without confidence, the seller should look."""
+
     category: str
     matched: tuple[str, ...]
     negated: tuple[str, ...] = ()
+    probability: float | None = None
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,3 +33,7 @@ class TextFacts:
     def hit(self, category: str) -> LexiconHit | None:
         found = self.lexicons.get(category)
         return found if found and found.matched else None
+
+    def unsure(self, category: str) -> LexiconHit | None:
+        found = self.lexicons.get(category)
+        return found if found and not found.matched and found.unsure else None

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Iterable, NoReturn
 
 from chalicelib import yaml_files
+from chalicelib.text import model
 from chalicelib.text.normalise import Normalised, for_matching
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -36,6 +37,8 @@ class LexiconMatch:
     category: str
     matched: tuple[str, ...]
     negated: tuple[str, ...]
+    probability: float | None = None
+    unsure: tuple[str, ...] = ()
 
     @property
     def hit(self) -> bool:
@@ -75,13 +78,44 @@ def _fold(text: "str | Normalised") -> Normalised:
 
 
 def classify(text: "str | Normalised", category: str) -> LexiconMatch:
+    """The lexicon alone; `judge_all` is what the rules read (the model, lexicons as evidence)."""
     return _lexicon(category).match(_fold(text))
 
 
 def classify_all(text: "str | Normalised", categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
+    """The lexicons alone (what they match and what is negated), every category by default."""
     folded = _fold(text)
     wanted = CATEGORIES if categories is None else tuple(categories)
     return {category: _lexicon(category).match(folded) for category in wanted}
+
+
+def judge_all(text: "str | Normalised", categories: Iterable[str]) -> dict[str, LexiconMatch]:
+    """Lexicons, then for each modelled category the model over n-grams and lexicon flags:
+    above its threshold it is recognised, between the flag and the threshold it is unsure."""
+    folded = _fold(text)
+    wanted = tuple(categories)
+    for category in wanted:
+        _lexicon(category)
+    if not any(category in model.weights() for category in wanted):
+        return {category: _lexicon(category).match(folded) for category in wanted}
+    every = {category: _lexicon(category).match(folded) for category in CATEGORIES}
+    flags = tuple(f for category, m in every.items()
+                  for f in ((category,) if m.matched else (f"{category}!neg",) if m.negated else ()))
+    found = model.features(folded.text, flags)
+    return {category: _judged(every[category], found) for category in wanted}
+
+
+def _judged(match: LexiconMatch, found: set[str]) -> LexiconMatch:
+    scored = model.score(match.category, found)
+    if scored is None:
+        return match
+    refuse_at, flag_at = model.thresholds(match.category)
+    evidence = match.matched or scored.evidence or (f"model p={scored.probability:.2f}",)
+    if scored.probability >= refuse_at:
+        return replace(match, matched=evidence, probability=scored.probability)
+    unsure = evidence if scored.probability >= flag_at else ()
+    return replace(match, matched=(), negated=match.negated + match.matched,
+                   probability=scored.probability, unsure=unsure)
 
 
 def _lexicon(category: str) -> Lexicon:

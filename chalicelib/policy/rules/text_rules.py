@@ -81,5 +81,17 @@ def lexicon(ctx: RuleContext, rule_id: str, params: LexiconParams) -> Decision |
         if hit:
             return decide(ctx, rule_id, params.outcome, params.code or category,
                           f"matched the '{category}' lexicon", category=category,
-                          matched=list(hit.matched), flagged=params.also_flag)
+                          matched=list(hit.matched), flagged=params.also_flag,
+                          **_probability(hit))
+    for category in params.categories:  # low confidence: the seller looks, nobody is refused
+        unsure = ctx.text.unsure(category)
+        if unsure:
+            return decide(ctx, rule_id, "flag", params.code or category,
+                          f"may be '{category}' (low confidence): for the seller to judge",
+                          category=category, matched=list(unsure.unsure), flagged=True,
+                          **_probability(unsure))
     return None
+
+
+def _probability(hit) -> dict:
+    return {} if hit.probability is None else {"probability": round(hit.probability, 3)}

@@ -1,0 +1,111 @@
+"""A small linear model per refusal category, over word and character n-grams (issue 16).
+
+The lexicons catch the phrasings someone thought of; the model generalises from examples
+to the ones nobody listed ("Expect visitors, I have your home address"). Weights are data
+(`model/weights.json`, trained at build time by `python -m chalicelib.text.train_model`
+from `tests/data/lexicons`, `evaluation/training` and the dev split of the independent set,
+never its test split), inference is a dictionary look-up per feature: no numpy, no sklearn.
+Features come from the matching view of normalise.py (folded, leetspeak undone), and a word
+after a negation cue in its clause ("no", "don't", "pas", "inutile de", "no need to") is a
+different feature from the same word asserted, so negation works before and after a term.
+The lexicon's own verdict is a feature too (matched / negated).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+WEIGHTS = Path(__file__).with_name("model") / "weights.json"
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;:,()]")
+CLAUSE_END = frozenset(".!?;:,()") | {"but", "mais", "however", "cependant", "pourtant"}
+NEGATIONS = frozenset({
+    "not", "no", "never", "nobody", "nothing", "without", "dont", "doesnt", "didnt", "isnt",
+    "arent", "wasnt", "werent", "havent", "hasnt", "cant", "cannot", "wont", "wouldnt", "shouldnt",
+    "pas", "jamais", "aucun", "aucune", "sans", "inutile", "rien", "ni", "personne", "nul",
+    "plus"})
+NEGATION_SCOPE = 4
+MAX_TOKENS = 600
+"""Features of the first MAX_TOKENS tokens only: bounds the work of a long message."""
+
+
+@dataclass(frozen=True)
+class Score:
+    category: str
+    probability: float
+    evidence: tuple[str, ...]
+
+
+def tokens(matching_text: str) -> list[str]:
+    """Tokens of the matching view; `don't` -> `dont`, elisions split (`l'installer`)."""
+    found = []
+    for token in TOKEN.findall(matching_text)[:MAX_TOKENS]:
+        if "'" in token:
+            head, tail = token.split("'", 1)
+            if tail == "t":
+                found.append(head + "t")
+                continue
+            if len(head) <= 2:  # l' d' j' qu' n' s'
+                found += [head, tail] if head not in ("n",) else ["pas", tail]
+                continue
+            found += [head, tail]
+            continue
+        found.append(token)
+    return found
+
+
+def features(matching_text: str, lexicon_flags: tuple[str, ...] = ()) -> set[str]:
+    """Binary features: words and word pairs (marked when negated), char 4-grams, lexicon."""
+    words = tokens(matching_text)
+    marked: list[str] = []
+    scope = 0
+    for word in words:
+        if word in CLAUSE_END:
+            scope = 0
+            marked.append("|")
+            continue
+        if word in NEGATIONS:
+            scope = NEGATION_SCOPE
+            marked.append(word)
+            continue
+        marked.append(f"~{word}" if scope else word)
+        scope = max(0, scope - 1)
+    found = {f"w:{w}" for w in marked if w != "|"}
+    found |= {f"b:{a}_{b}" for a, b in zip(marked, marked[1:]) if "|" not in (a, b)}
+    for word in words:
+        if len(word) >= 4 and word not in CLAUSE_END:
+            padded = f"<{word}>"
+            found |= {f"c:{padded[i:i + 4]}" for i in range(len(padded) - 3)}
+    found |= {f"l:{flag}" for flag in lexicon_flags}
+    return found
+
+
+@cache
+def weights() -> dict:
+    """{category: {"bias": b, "threshold": t, "flag": f, "w": {feature: weight}}}."""
+    if not WEIGHTS.exists():
+        return {}
+    return json.loads(WEIGHTS.read_text(encoding="utf-8"))["categories"]
+
+
+def score(category: str, found: set[str]) -> Score | None:
+    """The model's probability that the message belongs to `category` (None: no model)."""
+    model = weights().get(category)
+    if model is None:
+        return None
+    table = model["w"]
+    contributions = [(table[f], f) for f in found if f in table]
+    logit = model["bias"] + sum(w for w, _ in contributions)
+    probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+    top = sorted((c for c in contributions if c[0] > 0 and c[1][0] in "wb"), reverse=True)[:3]
+    evidence = tuple(f[2:].replace("_", " ") for _, f in top)
+    return Score(category, probability, evidence)
+
+
+def thresholds(category: str) -> tuple[float, float]:
+    """(refuse at or above, flag for the seller at or above)."""
+    model = weights().get(category, {})
+    return model.get("threshold", 1.01), model.get("flag", 1.01)
