@@ -69,9 +69,10 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 PROSE_BREAK = re.compile(r"\s+[-–—|]{1,2}\s+|(?<=[.!?\]])\s+(?=[A-Za-zÀ-ÿ])")
 RELATIVE_URL = re.compile(r"(?<![\w])(?:\.{0,2}/[\w\-.~%/]*)?\?[\w\-.~%\[\]]+=[^\s]*|(?<![\w.])"
                           r"(?:/[\w\-.~%]+)+/?(?=[\s?,.;:!)]|$)")
-SQL = re.compile(r"(?-i:\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE)\b)[^;\n]*?(?-i:\b(?:FROM|INTO|SET"
-                 r"|WHERE|VALUES)\b)[^;\n]*;?|\bselect\b[^;\n]{1,200}?\bfrom\b[^;\n]*?\bwhere\b"
-                 r"[^;\n]*;?")
+SQL = re.compile(r"(?-i:\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE)\b)[^;\n`\"]*?(?-i:\b(?:FROM|INTO|SET"
+                 r"|WHERE|VALUES)\b)[^;\n`\"]*?(?=;|\.\s|[`\"]|$);?|\bselect\b[^;\n`\"]{1,200}?\bfrom\b"
+                 r"[^;\n`\"]*?\bwhere\b[^;\n`\"]*?(?=;|\.\s|[`\"]|$);?")
+SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=[^\s'])[^'\n]{3,300}?(?<=[^\s'])'(?![\w'])")
 PLACEHOLDER = re.compile(r"(?<=[=(,])\s*\?+|\?+(?=\s*[,)])")
 BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 SPACE_RUNS = re.compile(r"[ \t]{2,}")
@@ -114,13 +115,16 @@ def _clean_line(line: str, keep_quoted: bool = False, drop_quoted: bool = False)
         return ""
     if LOG_LINE.match(line):
         line = _prose_after_log(line)
-    for pattern in (URL, EMAIL, SQL):
+    for pattern in (URL, EMAIL):
         line = pattern.sub(" ", line)
     line = INLINE_CODE.sub(_inline_code, line)
+    line = SQL.sub(" ", line)
     for pattern in (PHP_TAGS, HTML_TAG):
         line = pattern.sub(" ", line)
-    line = QUOTED_SPAN.sub(_keep_quote if keep_quoted else _drop_sentence_quote if drop_quoted
-                           else _drop_machine_quote, line)
+    quote = _keep_quote if keep_quoted else _drop_sentence_quote if drop_quoted else _drop_machine_quote
+    line = QUOTED_SPAN.sub(quote, line)
+    if drop_quoted or keep_quoted:
+        line = SINGLE_QUOTED.sub(quote, line)
     line = LOG_MARKER.sub(lambda found: f" {_prose_after_log(found.group())}", line)
     for pattern in (WINDOWS_PATH, UNIX_PATH, RELATIVE_PATH, CLASS_PATH, RELATIVE_URL, PLACEHOLDER):
         line = pattern.sub(" ", line)

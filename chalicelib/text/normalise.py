@@ -83,6 +83,7 @@ def matching(view: Normalised) -> Normalised:
     """Lower case without diacritics, one space for any blank, leetspeak and spacing undone."""
     chars: list[str] = []
     origin: list[int] = []
+    view = _collapse_spaced(view)
     text = view.text
     for index, char in enumerate(text):
         folded = _fold_char(char)
@@ -95,7 +96,7 @@ def matching(view: Normalised) -> Normalised:
                 piece = " "
             chars.append(piece)
             origin.append(view.origin[index])
-    return _collapse_spaced(Normalised(view.source, "".join(chars), tuple(origin)))
+    return Normalised(view.source, "".join(chars), tuple(origin))
 
 
 def for_matching(text: str) -> Normalised:
@@ -166,6 +167,11 @@ def _letter_after(text: str, index: int) -> bool:
     while index < len(text) and text[index] in LEET:
         index += 1
     return index < len(text) and text[index].isalpha()
+
+
+def collapse_spaced(text: str) -> str:
+    """`H E L P me` -> `HELP me`, on plain text (question counting)."""
+    return _SPACED.sub(lambda found: found.group()[::2], text)
 
 
 def _collapse_spaced(view: Normalised) -> Normalised:

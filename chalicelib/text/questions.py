@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.text.clean import strip_noise
-from chalicelib.text.normalise import Normalised, reader
+from chalicelib.text.normalise import Normalised, collapse_spaced, reader
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,19 @@ class QuestionCount:
 
 SENTENCE = re.compile(r"(?P<body>(?:[^?!.…]|[.…](?!\s|$))*)(?P<end>[?!]+|[.…]+|$)")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
-CLAUSE_BREAK = re.compile(r"\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*", re.I)
+CLAUSE_BREAK = re.compile(r"\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)", re.I)
+INLINE_ITEM = re.compile(r"^\d{1,2}[.)]\s+")
+ENUMERATION = re.compile(
+    r"^(?P<frame>.{3,80}?)\s*:\s*(?P<items>[^:]+)$")
+ENUMERATION_FRAME = re.compile(
+    r"(?:i|we)(?:['’]d| would)? (?:like to know|need|want|would like|have (?:a few|some|several"
+    r"|two|three|four|five|\d) questions)|(?:i|we) (?:need|want) (?:\w+ )?(?:things|items|answers)"
+    r"|(?:je|nous) (?:voudrais|voudrions|souhaite|souhaiterais|aimerais) (?:savoir|connaître|recevoir"
+    r"|avoir)|j['’]ai besoin de|il me faut|(?:j['’]ai|nous avons) (?:quelques|plusieurs|deux|trois"
+    r"|\d) questions",
+    re.I,
+)
+ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|et\s+)?|\s*;\s*|\s+(?:and|et|plus)\s+", re.I)
 LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
     r"(?:\s+\w+)?\s*[,!]\s*|(?:so|also|and|but|ok|okay|well|then|first|second|third|finally"
@@ -94,13 +106,13 @@ FR_VOUS_NOUS = (
 FR_OPENERS = [
     r"(?:qu['’])?est[- ]ce\b",
     FR_VOUS_NOUS + r"\b",
-    r"y a-t-il\b|que faire\b",
+    r"y a-t-il\b|que faire\b|ou est (?:le|la|les|l['’])|faut il\b",
     rf"(?!qui plus est\b)(?!comment (?:allez-vous|vas-tu)){FR_WH}\b",
     r"quand\s+(?!(?:je|j['’]|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l['’]|un|une"
     r"|des|mon|ma|mes|ce|cette|ces|c['’]|ça|même)\b)",
     r"j(?:e |['’])(?:voudrais|aimerais|souhaiterais|souhaite|veux|voulais) savoir\b",
     r"je me demand(?:e|ais)\b",
-    rf"(?:dites|indiquez|précisez)-(?:moi|nous) {FR_WH}\b",
+    rf"(?:dites|indiquez|précisez)-(?:moi|nous) (?:si (?!ça|cela|c['’]est)|{FR_WH}\b)",
     rf"merci de me (?:dire|préciser|confirmer|indiquer) (?:si|{FR_WH})\b",
 ]
 FR_INVERSION = re.compile(r"\b\w+(?:-t)?-(?:je|il|elle|on|ils|elles)\b", re.I)
@@ -170,7 +182,7 @@ NOT_A_REQUEST = re.compile(
     r"(?:have|wish you) a (?:nice|good|great)|thank|thanks|merci (?:de|pour) (?:votre|vos|ta|ton"
     r"|l['’]|la|le|les)|merci d['’](?:avance|avoir)|bonne (?:journée|soirée)|let (?:me|us) know if you"
     r"|(?:see|find) (?:attached|below|enclosed|the attached)|help(?:ed|s|ful)\b|answer(?:ed|s)\b"
-    r"|dites-(?:moi|nous) si (?:ça|cela|c['’]est|vous)|tenez-(?:moi|nous) au courant si",
+    r"|dites-(?:moi|nous) si (?:ça|cela|c['’]est) (?:marche|fonctionne|bon)|tenez-(?:moi|nous) au courant si",
     re.I,
 )
 RHETORICAL = re.compile(
@@ -187,7 +199,10 @@ RHETORICAL = re.compile(
     r" plaisantez|vous vous moquez de (?:moi|nous|qui)|on se moque de qui|(?:il )?y a quelqu['’]un"
     r"(?: (?:là|qui lit|qui répond))?|vous êtes là|vous dormez|c['’]est quoi ce (?:service|support"
     r"|délire|bordel)|vous appelez ça (?:un |du )?(?:support|service)|(?:et )?alors|non mais"
-    r"|(?:answer|reply to|respond to) (?:me|us)(?: (?:now|already|please))?|répondez(?:-moi| moi)?)"
+    r"|(?:answer|reply to|respond to) (?:me|us)(?: (?:now|already|please))?|répondez(?:-moi| moi)?"
+    r"|(?:is )?(?:any(?:one|body)|some(?:one|body)) (?:even )?working(?: (?:today|there|on this))?"
+    r"|qu['’]est-ce que vous (?:faites|foutez|fabriquez)|(?:mais )?vous (?:faites|foutez) quoi"
+    r"|vous vous moquez de (?:nous|moi)|(?:are|do) you (?:guys )?(?:even )?(?:care|work here))"
     r"[\s?!.…,]*",
     re.I,
 )
@@ -195,6 +210,16 @@ FRAME = re.compile(
     r"(?:can|could|would|will) (?:you|someone|anyone) (?:please )?(?:tell|let) (?:me|us)(?: know)?"
     r"|do you know|(?:i|we) (?:wonder|was wondering|were wondering)|any idea|question"
     r"|(?:pouvez|pourriez)-vous me dire|savez-vous|une question|petite question|quick question",
+    re.I,
+)
+MID_OPENER = re.compile(
+    r"\b(?:how|what|where|why|which) (?:do|does|did|can|could|should|is|are) (?:i|you|we|it)\b"
+    r"|\bcomment (?:je|j['’]|on|faire|puis-je|peut-on)\b|\bfaut[- ]il\b|\best[- ]ce qu(?:e|['’])",
+    re.I,
+)
+WORDS = re.compile(r"[^\W\d_]{2,}")
+CONTINUATION = re.compile(
+    rf"(?:{EN_ASK_VERB})\b|(?:me |m['’]|nous |lui )?{FR_ASK_VERB}\b|{FR_IMPERATIVE}-(?:moi|nous)\b",
     re.I,
 )
 GREETING = re.compile(
@@ -209,7 +234,7 @@ def count_questions(text: "str | Normalised", language: str | None = None) -> Qu
     languages = [language] if language in OPENERS else list(OPENERS)
     found: list[str] = []
     view = text if isinstance(text, Normalised) else reader(text)
-    for line in _logical_lines(strip_noise(view.text, drop_quoted=True)):
+    for line in _logical_lines(strip_noise(collapse_spaced(view.text), drop_quoted=True)):
         in_list = LIST_MARKER.match(line) is not None
         for match in SENTENCE.finditer(LIST_MARKER.sub("", line)):
             found.extend(_questions_in(match["body"], match["end"], languages, in_list))
@@ -248,9 +273,13 @@ def _questions_in(body: str, end: str, languages: list[str], in_list: bool = Fal
     if body.endswith(":") and not ends_with_question_mark:
         return []
     exclaimed = "!" in end and not ends_with_question_mark
-    parts = CLAUSE_BREAK.split(GREETING.sub("", body))
+    enumerated = _enumerated(GREETING.sub("", content), languages)
+    if enumerated:
+        return enumerated
+    parts = [INLINE_ITEM.sub("", p) for p in CLAUSE_BREAK.split(GREETING.sub("", body))]
     clauses = [c for i, c in enumerate(parts)
-               if _asks(c, languages, requests_only=exclaimed, imperative=i == 0 and not in_list)]
+               if _asks(c, languages, requests_only=exclaimed, imperative=i == 0 and not in_list)
+               or i > 0 and _continued_request(c, parts[:i], languages)]
     if len(clauses) > 1:
         clauses = [c for c in clauses if not FRAME.fullmatch(LEAD.sub("", c.strip()))] or clauses[:1]
     if len(clauses) > 1:
@@ -258,6 +287,23 @@ def _questions_in(body: str, end: str, languages: list[str], in_list: bool = Fal
     if clauses or ends_with_question_mark:
         return [f"{body}{end.strip()}"]
     return []
+
+
+def _enumerated(content: str, languages: list[str]) -> list[str]:
+    """"I need two things: the invoice and the upgrade guide" asks for each item listed."""
+    found = ENUMERATION.match(content)
+    if not found or not ENUMERATION_FRAME.search(found["frame"]):
+        return []
+    items = [i for i in ITEM_BREAK.split(found["items"]) if WORDS.search(i)]
+    return items if len(items) >= 2 else []
+
+
+def _continued_request(clause: str, before: list[str], languages: list[str]) -> bool:
+    """"could you check X; and tell me Y": an ask verb after a request asks again."""
+    clause = re.sub(r"^(?:also|then|aussi|puis|ensuite)\s+", "", clause.strip(), flags=re.I)
+    if not CONTINUATION.match(clause):
+        return False
+    return any(_asks(b, languages, imperative=True) for b in before)
 
 
 def _asks(clause: str, languages: list[str], *, requests_only: bool = False,
@@ -269,7 +315,9 @@ def _asks(clause: str, languages: list[str], *, requests_only: bool = False,
         return False
     if _is_request(clause, languages, imperative):
         return True
-    return not requests_only and _is_interrogative(content, languages)
+    if requests_only:
+        return False
+    return _is_interrogative(content, languages) or MID_OPENER.search(content) is not None
 
 
 def _is_request(clause: str, languages: list[str], imperative: bool = False) -> bool:

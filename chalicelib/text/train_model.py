@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from chalicelib.text import lexicons, model
+from chalicelib.text import normalise as normalise_module
 from chalicelib.text.normalise import for_matching
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +31,8 @@ DEV = ROOT / "evaluation" / "independent"
 MODELLED = ("threat", "third_party_conflict", "merchant_site_work", "incompatible_developments",
             "customization", "basic_platform_knowledge", "how_do_i", "not_about_product",
             "modified_source")
-OTHER_WEIGHT = 0.5
-EPOCHS, RATE, L2, SEED = 12, 0.2, 1e-4, 16
+OTHER_WEIGHT = 0.1
+EPOCHS, RATE, L2, SEED = 30, 0.5, 1e-5, 16
 TARGET_PRECISION, FLAG_PRECISION, FLAG_FLOOR = 0.95, 0.75, 0.3
 FOLDS = 5
 MIN_WEIGHT = 1e-3
@@ -39,8 +40,8 @@ MIN_WEIGHT = 1e-3
 
 def training_files() -> list[Path]:
     files = [p for source in SOURCES if source.exists() for p in sorted(source.glob("*.jsonl"))]
-    return files + [DEV / f"{category}.dev.jsonl" for category in MODELLED
-                    if (DEV / f"{category}.dev.jsonl").exists()]
+    return files + [DEV / f"{name}.dev.jsonl" for name in (*MODELLED, "gaming")
+                    if (DEV / f"{name}.dev.jsonl").exists()]
 
 
 def data_hash() -> str:
@@ -48,15 +49,25 @@ def data_hash() -> str:
     for path in training_files():
         digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
-    digest.update(Path(model.__file__).read_bytes())
+    for module in (model, normalise_module):
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
 
 def load() -> list[dict]:
     """One row per (text, category, label); `source` says where it came from."""
     rows = []
+    gaming = DEV / "gaming.dev.jsonl"
+    if gaming.exists():  # the dev split's category tricks are examples too
+        for line in gaming.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("check") == "category":
+                rows.append({"text": row["text"], "category": row["category"],
+                             "label": bool(row["expected"]), "source": "dev"})
     for path in training_files():
         category = path.name.split(".")[0]
+        if category == "gaming":
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
