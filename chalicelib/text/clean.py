@@ -11,6 +11,7 @@ French), and a log line keeps the customer's sentence written after it on the sa
 reader sees it; question counting leaves it out (a quoted question was someone else's).
 """
 
+import functools
 import re
 
 FENCED_CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
@@ -78,8 +79,10 @@ BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 SPACE_RUNS = re.compile(r"[ \t]{2,}")
 
 
+@functools.lru_cache(maxsize=16)
 def strip_noise(text: str, *, keep_quoted: bool = False, drop_quoted: bool = False) -> str:
-    """Return the customer's own prose, with pasted machine text removed."""
+    """Return the customer's own prose, with pasted machine text removed (cached: language
+    detection and question counting clean the same message)."""
     text = text.replace("\r\n", "\n")
     text = FENCED_CODE.sub(_fenced, text)
     text = QUOTED_LINE.sub(_quoted_line if keep_quoted else "", text)

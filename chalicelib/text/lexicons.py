@@ -93,19 +93,21 @@ def judge_all(text: "str | Normalised", categories: Iterable[str]) -> dict[str, 
     """Lexicons, then for each modelled category the model over n-grams and lexicon flags:
     above its threshold it is recognised, between the flag and the threshold it is unsure."""
     folded = _fold(text)
-    wanted = tuple(categories)
-    for category in wanted:
-        _lexicon(category)
-    if not any(category in model.weights() for category in wanted):
-        return {category: _lexicon(category).match(folded) for category in wanted}
-    every = {category: _lexicon(category).match(folded) for category in CATEGORIES}
-    flags = tuple(f for category, m in every.items()
-                  for f in ((category,) if m.matched else (f"{category}!neg",) if m.negated else ()))
-    found = model.features(folded.text, flags)
-    return {category: _judged(every[category], found) for category in wanted}
+    matches = {category: _lexicon(category).match(folded) for category in categories}
+    if not any(category in model.weights() for category in matches):
+        return matches
+    found = model.features(folded.text)
+    return {category: _judged(match, found) for category, match in matches.items()}
+
+
+def lexicon_flag(match: LexiconMatch) -> tuple[str, ...]:
+    """The lexicon's verdict as a model feature: matched, only negated, or nothing."""
+    return (match.category,) if match.matched else (f"{match.category}!neg",) \
+        if match.negated else ()
 
 
 def _judged(match: LexiconMatch, found: set[str]) -> LexiconMatch:
+    found = found | {f"l:{flag}" for flag in lexicon_flag(match)}
     scored = model.score(match.category, found)
     if scored is None:
         return match

@@ -28,6 +28,7 @@ INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uf
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
         "!": "i", "|": "l", "€": "e"}
 SPELLING = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "ß": "ss"}
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-_*+]){2,}[^\W\d_](?![^\W_])")
 """Three or more single letters, each followed by one separator: `k i l l`, `k.i.l.l`."""
 
@@ -59,6 +60,8 @@ def is_blank(value: str | None) -> bool:
 
 def reader(text: str) -> Normalised:
     """The text as a reader sees it: NFKC, invisibles gone, line breaks `\\n`, look-alikes folded."""
+    if text.isascii() and not _ASCII_CONTROL.search(text):  # most messages: nothing to do
+        return Normalised(text, text, tuple(range(len(text))))
     chars: list[str] = []
     origin: list[int] = []
     after_cr = False

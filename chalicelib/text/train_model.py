@@ -76,28 +76,20 @@ def load() -> list[dict]:
     return rows
 
 
-def featurise(rows: list[dict]) -> dict[str, set[str]]:
-    cache: dict[str, set[str]] = {}
+def featurise(rows: list[dict]) -> dict[str, tuple[set[str], dict]]:
+    """Per text: its n-gram features and its lexicon matches, as lexicons.judge_all builds them."""
+    cache: dict[str, tuple[set[str], dict]] = {}
     for row in rows:
         if row["text"] not in cache:
-            cache[row["text"]] = model.features(*document(row["text"]))
+            view = for_matching(row["text"])
+            cache[row["text"]] = (model.features(view.text),
+                                  lexicons.classify_all(view, MODELLED))
     return cache
 
 
-def document(text: str) -> tuple[str, tuple[str, ...]]:
-    """The matching view and the lexicon flags, exactly as analysis.py computes them."""
-    view = for_matching(text)
-    return view.text, lexicon_flags(lexicons.classify_all(view))
-
-
-def lexicon_flags(matches: dict) -> tuple[str, ...]:
-    flags = []
-    for category, match in matches.items():
-        if match.matched:
-            flags.append(category)
-        elif match.negated:
-            flags.append(f"{category}!neg")
-    return tuple(flags)
+def category_features(featured: tuple[set[str], dict], category: str) -> set[str]:
+    found, matches = featured
+    return found | {f"l:{flag}" for flag in lexicons.lexicon_flag(matches[category])}
 
 
 def examples(rows: list[dict], category: str) -> list[tuple[str, bool, float]]:
@@ -160,9 +152,10 @@ def pick_threshold(scored: list[tuple[float, bool]], precision: float, floor: fl
     return max(floor, round(best, 4))
 
 
-def train_category(rows: list[dict], features: dict[str, set[str]], category: str) -> dict:
+def train_category(rows: list[dict], features: dict, category: str) -> dict:
     chosen = examples(rows, category)
-    samples = [(features[text], label, weight) for text, label, weight in chosen]
+    samples = [(category_features(features[text], category), label, weight)
+               for text, label, weight in chosen]
     average = sum(len(f) for f, _, _ in samples) / len(samples)
     out_of_fold: list[tuple[float, bool]] = []
     dev_texts = {r["text"] for r in rows if r["source"] == "dev" and r["category"] == category}
