@@ -57,14 +57,21 @@ class Lexicon:
         negated: dict[str, None] = {}
         for found in self.pattern.finditer(folded.text):
             words = folded.evidence(found.start(), found.end())
-            is_negated = self._is_negated(folded.text, found.start())
+            is_negated = self._is_negated(folded.text, found.start(), found.end())
             (negated if is_negated else matched)[words] = None
         return LexiconMatch(self.category, tuple(matched), tuple(negated))
 
-    def _is_negated(self, text: str, start: int) -> bool:
+    def _is_negated(self, text: str, start: int, end: int | None = None) -> bool:
+        """A cue just before the match in its clause, or a denial in the next sentence
+        ("custom overrides may cause conflicts. We don't have any")."""
         clause = _SCOPE_BREAK.split(text[max(0, start - _LOOK_BACK_CHARS) : start])[-1]
         window = " ".join(_TOKEN.findall(clause)[-NEGATION_WINDOW:])
-        return bool(window) and self.negation.search(window) is not None
+        if window and self.negation.search(window) is not None:
+            return True
+        if end is None:
+            return False
+        following = model.SENTENCE.split(text[end : end + _LOOK_BACK_CHARS], maxsplit=1)
+        return len(following) == 2 and model.DENIAL.match(following[1]) is not None
 
 
 def _strip_marks(text: str) -> str:

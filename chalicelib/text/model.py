@@ -28,6 +28,16 @@ NEGATIONS = frozenset({
     "pas", "jamais", "aucun", "aucune", "sans", "inutile", "rien", "ni", "personne", "nul",
     "plus"})
 NEGATION_SCOPE = 4
+SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+DENIAL = re.compile(
+    r"(?:but |mais )?(?:(?:we|i) (?:don't|do not|didn't|did not|haven't|have not|never) (?:have|use"
+    r"|had|used|got|made|did|installed|changed|touched)? ?(?:any|one|them|those|that|it|such)\b"
+    r"|(?:we|i) (?:have|use|had) (?:none|no such)|none (?:here|on our|in our)|not (?:in|on) our"
+    r" (?:shop|store|site)|(?:that|this|it) (?:is not|isn't|was not|wasn't) the case|(?:nous|on|je)"
+    r" n'(?:en )?(?:a|ai|avons|avais|utilise|utilisons|as) (?:pas|aucun|jamais)|(?:ce|c') n'est pas"
+    r" (?:le|notre) cas|(?:ce n'est |c'est )?pas (?:le cas|chez nous)|aucun(?:e)? chez nous"
+    r"|(?:nous|on|je) n'(?:avons|a|ai) rien (?:de tel|de ce genre|modifie|change|touche))",
+)
 MAX_TOKENS = 600
 """Features of the first MAX_TOKENS tokens only: bounds the work of a long message."""
 
@@ -59,10 +69,21 @@ def tokens(matching_text: str) -> list[str]:
 
 def features(matching_text: str, lexicon_flags: tuple[str, ...] = ()) -> set[str]:
     """Binary features: words and word pairs (marked when negated), char 4-grams, lexicon."""
-    words = tokens(matching_text)
+    words: list[str] = []
+    denied: set[int] = set()
+    sentences = SENTENCE.split(matching_text)
+    for index, sentence in enumerate(sentences):
+        start = len(words)
+        words += tokens(sentence)
+        if index + 1 < len(sentences) and DENIAL.match(sentences[index + 1]):
+            denied.update(range(start, len(words)))  # "custom overrides may conflict. We have none."
+    words = words[:MAX_TOKENS]
     marked: list[str] = []
     scope = 0
-    for word in words:
+    for position, word in enumerate(words):
+        if position in denied and word not in CLAUSE_END:
+            marked.append(f"~{word}")
+            continue
         if word in CLAUSE_END:
             scope = 0
             marked.append("|")
@@ -100,8 +121,10 @@ def score(category: str, found: set[str]) -> Score | None:
     contributions = [(table[f], f) for f in found if f in table]
     logit = model["bias"] + sum(w for w, _ in contributions)
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    top = sorted((c for c in contributions if c[0] > 0 and c[1][0] in "wb"), reverse=True)[:3]
-    evidence = tuple(f[2:].replace("_", " ") for _, f in top)
+    positive = sorted((c for c in contributions if c[0] > 0), reverse=True)
+    pairs = [f for _, f in positive if f.startswith("b:") and "~" not in f]
+    words = [f for _, f in positive if f.startswith("w:") and len(f) >= 6 and "~" not in f]
+    evidence = tuple(f[2:].replace("_", " ") for f in (pairs + words)[:3])
     return Score(category, probability, evidence)
 
 
