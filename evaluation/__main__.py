@@ -8,7 +8,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-SECTIONS = ("language_eval", "questions_eval", "lexicon_eval", "threat_eval", "credentials_eval")
+SECTIONS = ("independent_eval", "language_eval", "questions_eval", "lexicon_eval", "threat_eval",
+            "credentials_eval")
 OUTPUT = Path(__file__).resolve().parents[1] / "EVALUATION.md"
 HEADER = """# Evaluation of the text analysis
 
