@@ -341,6 +341,156 @@ add("modified_source", False, "fr",
  "Pouvez-vous modifier le template pour nous ? On préfère ne pas toucher au code.",
 )
 
+# second batch: more phrasings, more hard negatives across neighbouring categories
+add("threat", True, "en",
+ "I have friends in your city. Maybe they should drop by your office and explain things to you.",
+ "Last warning. Next time I write, it won't be an email, I'll be standing at your door.",
+ "I found your developer on LinkedIn, nice family photos. Shame if they ended up on a few forums with his address.",
+ "Your store will have a very bad week: I'm flooding it with fake orders and bots until you refund me.",
+ "If I see that module one more time I'll take it out on whoever answers this ticket, in person.",
+ "People like you deserve a beating. Fix it.",
+)
+add("threat", True, "fr",
+ "J'ai vos coordonnées personnelles, ce serait dommage qu'elles circulent un peu partout.",
+ "Vous allez avoir de la visite à votre bureau, je vous le garantis.",
+ "Je vais faire crasher votre boutique tous les soirs tant que je ne suis pas remboursé.",
+ "Continuez comme ça et je m'occupe personnellement de votre développeur.",
+ "Vous ne savez pas à qui vous avez affaire. Je trouverai votre adresse.",
+)
+add("threat", False, "en",
+ "The update literally murdered our page speed, from 90 to 40 on mobile.",
+ "We'll hit you with a big order next month if the B2B feature works. Does it support tiers?",
+ "I'm going to kill the cron job and run the import by hand, is that safe?",
+ "Warning: the module breaks the checkout when PHP 8.3 is used.",
+ "I will escalate this to the marketplace if I don't get an answer by Friday.",
+ "Expect a bad review and a PayPal dispute if this is not solved.",
+)
+add("threat", False, "fr",
+ "Attention, votre module casse le panier sous PHP 8.3.",
+ "Je vais tuer le processus cron et relancer l'import à la main, c'est sans risque ?",
+ "Je vais porter plainte auprès de la DGCCRF pour pratique commerciale trompeuse.",
+ "Je vais vous faire une mauvaise publicité sur les forums, c'est mérité.",
+)
+add("third_party_conflict", True, "en",
+ "The address autocomplete from the Google Places plugin breaks your checkout fields. Without it, everything works.",
+ "Turning off Autoptimize makes your slider work again, so I guess they clash.",
+ "Your wishlist button vanishes when the Astra Pro addon is active. Any fix?",
+ "Ever since we added the Sendcloud module, your tracking emails go out twice.",
+ "Looks like Cloudflare Rocket Loader and your script don't play well together: disabling Rocket Loader fixes the popup.",
+ "Both your plugin and Yoast SEO output a canonical tag, so the page has two. Deactivate Yoast and only yours remains.",
+)
+add("third_party_conflict", True, "fr",
+ "Le module de cache JPresta casse votre compte à rebours : sans le cache, tout marche.",
+ "Depuis qu'on a ajouté le module PayPlug, votre récapitulatif de commande s'affiche deux fois.",
+ "Quand le thème Classic Pro est actif votre bloc disparaît, avec le thème par défaut il est là.",
+ "Dès que j'active le module Google Analytics officiel, votre popup ne s'ouvre plus.",
+)
+add("third_party_conflict", False, "en",
+ "Does your module work with the Astra theme? I want to be sure before I buy.",
+ "Is there any known conflict with WP Rocket? Just checking before we install.",
+ "Your module breaks the checkout even with every other plugin deactivated and the Storefront theme.",
+ "Your popup and your countdown, both from you, overlap on mobile.",
+ "No other plugins on this test site, only WooCommerce and yours, and the bug is there.",
+ "We switched themes last month and nothing changed, the module still fails at the payment step.",
+)
+add("third_party_conflict", False, "fr",
+ "Votre module est-il compatible avec le thème Warehouse ? Je préfère vérifier avant l'achat.",
+ "Même avec tous les modules tiers désactivés, votre bloc reste vide.",
+ "Vos deux modules (avis et fidélité) affichent deux fois le même encart.",
+ "Aucun autre module installé, boutique de test vierge, et l'erreur apparaît.",
+)
+add("customization", True, "en",
+ "We'd need a version of your module that handles three price levels instead of two. What would that cost?",
+ "Could you build a custom report for us, sales by carrier per month?",
+ "Is it possible to add a checkbox in the checkout for gift wrapping? We'd be glad to pay.",
+ "Please develop a Shopify version of your module for us.",
+ "Can you add a new field to the customer account page for the VAT number?",
+)
+add("customization", True, "fr",
+ "Il nous faudrait un champ supplémentaire dans le formulaire pour le numéro SIRET. Vous pouvez l'ajouter ?",
+ "Pourriez-vous nous faire une version spéciale du module avec un filtre par marque ? Nous paierons.",
+ "Est-ce possible d'ajouter l'envoi automatique d'un SMS au client ? Faites-moi un devis.",
+)
+add("customization", False, "en",
+ "Where is the setting to show the badge on category pages? I'm sure I saw it.",
+ "I changed the module template myself and now the layout is broken.",
+ "Our freelancer extended your module with a new tab, and the update removed it.",
+ "The option 'hide for guests' exists but doesn't work. Bug?",
+ "Is the gift wrapping checkbox already in the Pro version?",
+)
+add("customization", False, "fr",
+ "Où se trouve l'option pour afficher le badge sur les pages catégories ?",
+ "Notre développeur a ajouté un onglet au module et la mise à jour l'a supprimé.",
+ "L'option « masquer pour les visiteurs » existe mais ne marche pas, c'est un bug ?",
+)
+add("how_do_i", True, "en",
+ "Is it possible to change the order of the fields in your form? How?",
+ "How can I translate the button labels of your module into German?",
+ "What do I need to change so the banner only shows on the homepage?",
+ "Where do I set the delay before the popup appears?",
+)
+add("how_do_i", True, "fr",
+ "Comment traduire les libellés de votre module en espagnol ?",
+ "Où règle-t-on le délai avant l'apparition de la popup ?",
+ "Comment je fais pour que le bandeau ne s'affiche que sur la page d'accueil ?",
+)
+add("how_do_i", False, "en",
+ "How do I cancel my subscription to your support plan?",
+ "How do I download the latest version? My account shows nothing.",
+ "How do I add a new carrier in PrestaShop itself?",
+ "The popup delay setting is ignored: I set 10 seconds and it opens at once.",
+)
+add("how_do_i", False, "fr",
+ "Comment annuler mon abonnement au support ?",
+ "Comment je télécharge la dernière version ? Mon compte n'affiche rien.",
+ "Le réglage du délai est ignoré : la popup s'ouvre tout de suite.",
+)
+add("not_about_product", True, "en",
+ "Should we move from PrestaShop to Shopify? What do you think?",
+ "Which email marketing tool would you recommend for a small shop?",
+ "Our Facebook ads account was banned, do you know how to appeal?",
+ "How much should I charge for shipping to Switzerland? Any advice?",
+)
+add("not_about_product", True, "fr",
+ "Vous nous conseillez Shopify ou PrestaShop pour démarrer ?",
+ "Quel outil d'emailing recommandez-vous pour une petite boutique ?",
+ "Comment récupérer mon compte Google Merchant suspendu ?",
+)
+add("not_about_product", False, "en",
+ "Your newsletter module doesn't sync subscribers with Mailchimp anymore.",
+ "The Facebook feed generated by your module has an invalid price format.",
+ "Does your shipping module support Swiss carriers?",
+)
+add("not_about_product", False, "fr",
+ "Votre module newsletter ne synchronise plus les inscrits avec Sendinblue.",
+ "Le flux Facebook généré par votre module a un format de prix invalide.",
+)
+add("merchant_site_work", True, "en",
+ "Can you connect our shop to Google Merchant Center and fix the disapproved products?",
+ "We need someone to set up our SMTP server so emails get delivered. Can you do it?",
+ "Would you configure our cron jobs on the server? We don't have shell access knowledge.",
+)
+add("merchant_site_work", True, "fr",
+ "Pouvez-vous configurer les tâches cron sur notre serveur ? On n'y connaît rien.",
+ "Vous pouvez installer le certificat SSL sur notre hébergement ?",
+)
+add("incompatible_developments", True, "en",
+ "Heads-up: our shop has a lot of custom PHP written by the previous agency in overrides/.",
+ "We run a forked version of the checkout module made for us years ago; your payment method doesn't show in it.",
+)
+add("incompatible_developments", True, "fr",
+ "Attention, notre boutique a beaucoup de développements spécifiques faits par l'ancienne agence.",
+ "On utilise un module de commande fait sur mesure pour nous, votre paiement n'y apparaît pas.",
+)
+add("modified_source", True, "en",
+ "I replaced a function in your module's main class with my own version and now the hook fails.",
+ "We removed some lines from your JS to stop the animation, the popup doesn't close any more.",
+)
+add("modified_source", True, "fr",
+ "J'ai supprimé quelques lignes dans le JS de votre module pour enlever l'animation.",
+ "On a remplacé une fonction dans la classe principale de votre module.",
+)
+
 for category, rows in DATA.items():
     Path(f"{category}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(category, len(rows), sum(r["label"] for r in rows), file=sys.stderr)
