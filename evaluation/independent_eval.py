@@ -57,8 +57,15 @@ def cms3(count: int) -> str:
     return "0" if count == 0 else "1-3" if count <= 3 else ">3"
 
 
+def judged(text: str, category: str) -> tuple[bool, bool]:
+    """(refused, only flagged for the seller): the rule's reading of the analysis."""
+    facts = analyse(text, (category,))
+    unsure = getattr(facts, "unsure", None)
+    return facts.hit(category) is not None, bool(unsure and unsure(category))
+
+
 def hit(text: str, category: str) -> bool:
-    return analyse(text, (category,)).hit(category) is not None
+    return judged(text, category)[0]
 
 
 def category_figures(split: str) -> dict:
@@ -67,11 +74,14 @@ def category_figures(split: str) -> dict:
         samples = rows(category, split)
         for lang in ("en", "fr", "all"):
             chosen = [s for s in samples if lang in ("all", s["lang"])]
-            flags = [(hit(s["text"], category), bool(s["label"])) for s in chosen]
+            flags = [(*judged(s["text"], category), bool(s["label"])) for s in chosen]
             figures[f"{category}/{lang}"] = {
-                "pos": sum(label for _, label in flags), "neg": sum(not label for _, label in flags),
-                "tp": sum(h and label for h, label in flags),
-                "fp": sum(h and not label for h, label in flags)}
+                "pos": sum(label for _, _, label in flags),
+                "neg": sum(not label for _, _, label in flags),
+                "tp": sum(h and label for h, _, label in flags),
+                "fp": sum(h and not label for h, _, label in flags),
+                "flag_pos": sum(u and label for _, u, label in flags),
+                "flag_neg": sum(u and not label for _, u, label in flags)}
     return figures
 
 
@@ -129,8 +139,8 @@ def _macro(cats: dict, lang: str) -> tuple[float, float]:
 
 
 def _category_table(after: dict, before: dict | None) -> list[str]:
-    lines = ["| category | lang | n+ | n− | precision before | recall before | precision | recall |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| category | lang | n+ | n− | precision before | recall before | precision | recall "
+             "| flagged only (+ / −) |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     cats, old = after["categories"], (before or {}).get("categories", {})
     for category in CATEGORIES:
         for lang in ("en", "fr", "all"):
@@ -138,11 +148,11 @@ def _category_table(after: dict, before: dict | None) -> list[str]:
             p, r = _pr(cell)
             bp, br = _pr(old[f"{category}/{lang}"]) if f"{category}/{lang}" in old else (None, None)
             lines.append(f"| {category} | {lang} | {cell['pos']} | {cell['neg']} | {_f(bp)} | {_f(br)} "
-                         f"| {p:.2f} | {r:.2f} |")
+                         f"| {p:.2f} | {r:.2f} | {cell.get('flag_pos', 0)} / {cell.get('flag_neg', 0)} |")
     for lang in ("en", "fr", "all"):
         p, r = _macro(cats, lang)
         bp, br = _macro(old, lang) if old else (None, None)
-        lines.append(f"| **macro** | {lang} | | | {_f(bp)} | {_f(br)} | **{p:.2f}** | **{r:.2f}** |")
+        lines.append(f"| **macro** | {lang} | | | {_f(bp)} | {_f(br)} | **{p:.2f}** | **{r:.2f}** | |")
     return lines
 
 
@@ -195,7 +205,10 @@ def report(split: str = "test") -> str:
         f" the code at the branch point `{baseline.get('commit', '?')}` (recorded in",
         "`evaluation/independent_baseline.json` by running this module on that commit).",
         "",
-        "### Refusal categories", "", *_category_table(after, before), "",
+        "### Refusal categories", "",
+        "A category counts as recognised when its rule would fire (refuse, redirect or charge);",
+        "\"flagged only\" = low confidence, recorded for the seller, nobody refused (positives /",
+        "negatives).", "", *_category_table(after, before), "",
         "### Questions (CMS-3: 0 / 1–3 / >3)", "", *_question_table(after, before), "",
         "### Gaming attempts (a verdict is changed when the judgement differs from the expected one;"
         " for questions, the CMS-3 verdict)", "", *_gaming_table(after, before),
