@@ -205,6 +205,7 @@ def report(split: str = "test") -> str:
         f" the code at the branch point `{baseline.get('commit', '?')}` (recorded in",
         "`evaluation/independent_baseline.json` by running this module on that commit).",
         "",
+        *_targets(after), "",
         "### Refusal categories", "",
         "A category counts as recognised when its rule would fire (refuse, redirect or charge);",
         "\"flagged only\" = low confidence, recorded for the seller, nobody refused (positives /",
@@ -213,6 +214,27 @@ def report(split: str = "test") -> str:
         "### Gaming attempts (a verdict is changed when the judgement differs from the expected one;"
         " for questions, the CMS-3 verdict)", "", *_gaming_table(after, before),
     ])
+
+
+def _targets(after: dict) -> list[str]:
+    """The issue's targets against this run, stated plainly."""
+    p, r = _macro(after["categories"], "all")
+    cells = [_pr(after["categories"][f"{c}/all"]) for c in CATEGORIES]
+    low = [c for c, (cp, cr) in zip(CATEGORIES, cells) if cr < 0.75 or cp < 0.9]
+    q = after["questions"]["all"]
+    changed = sum(c["changed"] for c in after["gaming"].values())
+    def met(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+    return [
+        "| target (issue 16) | this run | |", "|---|---|---|",
+        f"| macro recall ≥ 0.85 at macro precision ≥ 0.95 | recall {r:.2f}, precision {p:.2f} "
+        f"| {met(r >= 0.85 and p >= 0.95)} |",
+        f"| no category below recall 0.75 / precision 0.9 | below: {', '.join(low) or 'none'} "
+        f"| {met(not low)} |",
+        f"| CMS-3 verdict ≥ 95 % | {_share(q, 'verdict')} | {met(q['verdict'] >= 0.95 * q['n'])} |",
+        f"| exact question count ≥ 85 % | {_share(q, 'exact')} | {met(q['exact'] >= 0.85 * q['n'])} |",
+        f"| gaming attempts that change a verdict: 0 | {changed} | {met(changed == 0)} |",
+    ]
 
 
 def main() -> int:
