@@ -47,9 +47,9 @@ SEED = 0
 DETECT_CHARS = 1000
 SEGMENT_LETTERS = 120
 MIN_SEGMENT_LETTERS = 50
-MAX_SEGMENTS = 5
-SEGMENT_CHARS = 300
-SEGMENT_TRIALS = 3
+MAX_SEGMENTS = 4
+SEGMENT_CHARS = 200
+SEGMENT_TRIALS = 2
 """langdetect averages 7 seeded random trials; 3 per segment halve its cost (`make bench`)."""
 SENTENCE_END = re.compile(r"(?<=[.!?…:])\s+|\n+")
 QUOTES = re.compile("[\"“”«»'>]")
