@@ -46,7 +46,13 @@ class QuestionCount:
 
 SENTENCE = re.compile(r"(?P<body>(?:[^?!.…]|[.…](?!\s|$))*)(?P<end>[?!]+|[.…]+|$)")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
-CLAUSE_BREAK = re.compile(r"\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)", re.I)
+CLAUSE_BREAK = re.compile(
+    r"\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)"
+    r"|(?<=[^\W\d_]{3})\s+(?:(?:and\s+)?also\s+|(?:et\s+)?aussi\s+)?(?<!\bif\s)(?<!\bwhether\s)(?<!\bknow\s)"
+    r"(?=(?:can|could|would) you\b|is it possible\b|do you (?:have|know|offer|sell|support)\b"
+    r"|how (?:do|can) i\b|(?:pouvez|pourriez)[- ]vous\b|est[- ]ce qu|est[- ]il possible\b|comment (?:je|on|faire)\b)",
+    re.I,
+)
 INLINE_ITEM = re.compile(r"^\d{1,2}[.)]\s+")
 ENUMERATION = re.compile(
     r"^(?P<frame>.{3,80}?)\s*:\s*(?P<items>[^:]+)$")
@@ -61,7 +67,7 @@ ENUMERATION_FRAME = re.compile(
 ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|et\s+)?|\s*;\s*|\s+(?:and|et|plus)\s+", re.I)
 LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
-    r"(?:\s+\w+)?\s*[,!]\s*|(?:so|also|and|but|ok|okay|well|then|first|second|third|finally"
+    r"(?:(?:\s+\w+)?\s*[,!]\s*|\s+(?=\w))|(?:so|also|and|but|ok|okay|well|then|first|second|third|finally"
     r"|lastly|please|et|mais|sinon|aussi|donc|alors|enfin|ensuite|puis|d'abord)"
     r"\b(?![-'’]),?\s*)+",
     re.I,
@@ -100,8 +106,8 @@ FR_WH = r"(?:comment|pourquoi|combien|où|quel(?:le)?s?|lequel|laquelle|lesquel(
 FR_VOUS_NOUS = (
     r"(?:pouvez|pourriez|avez|auriez|savez|sauriez|voulez|voudriez|devez|devriez|êtes"
     r"|seriez|pensez|comptez|connaissez|proposez|fournissez|gérez|prévoyez|offrez|acceptez"
-    r"|faites|allez|utilisez|vendez)-vous|(?:pouvons|pourrions|avons|aurions|devons"
-    r"|devrions|sommes|serions|allons|faisons)-nous"
+    r"|faites|allez|utilisez|vendez)[- ]vous|(?:pouvons|pourrions|avons|aurions|devons"
+    r"|devrions|sommes|serions|allons|faisons)[- ]nous"
 )
 FR_OPENERS = [
     r"(?:qu['’])?est[- ]ce\b",
@@ -224,7 +230,7 @@ CONTINUATION = re.compile(
 )
 GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
-    r"(?:\s+\w+)?\s*[,!]\s*)+",
+    r"(?:(?:\s+\w+)?\s*[,!]\s*|\s+(?=\w)))+",
     re.I,
 )
 
