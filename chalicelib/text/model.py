@@ -38,6 +38,36 @@ DENIAL = re.compile(
     r" (?:le|notre) cas|(?:ce n'est |c'est )?pas (?:le cas|chez nous)|aucun(?:e)? chez nous"
     r"|(?:nous|on|je) n'(?:avons|a|ai) rien (?:de tel|de ce genre|modifie|change|touche))",
 )
+STRUCTURES = {  # who does what to whom, on the folded matching view; each is a feature "s:<name>"
+    "toggle_restores": re.compile(
+        r"\b(?:disabl\w*|deactivat\w*|uninstall\w*|remov\w*|turn\w* (?:\w+ ){0,3}?off|switch\w* off"
+        r"|without (?:it|\w+)|desactiv\w*|desinstall\w*|retir\w*|coup\w*|enlev\w*|sans (?:lui|\w+))\b"
+        r".{0,60}?\b(?:works?|fine|ok|okay|comes? back|came back|reappears?|fixe[sd]|fixes it|no (?:problem|error|issue)"
+        r"|remarche|refonctionne|revien\w*|fonctionne|marche|reapparai\w*|plus de (?:souci|probleme|bug)"
+        r"|aucun (?:souci|probleme)|normal|rien)\b"),
+    "since_added": re.compile(
+        r"\b(?:since|after|ever since|the moment|as soon as|depuis|des que|apres)\b.{0,25}?\b(?:install\w*|activat\w*"
+        r"|enabl\w*|add(?:ed|ing)|turn(?:ed)? on|activ\w*|ajout\w*|mis en place|utilise)\b"),
+    "other_vendor": re.compile(
+        r"\b(?:not yours|not from you|another (?:vendor|developer|module|plugin|extension|editor)|other vendor"
+        r"|third[- ]party|d'un autre (?:editeur|developpeur|prestataire)|pas (?:le votre|de chez vous)"
+        r"|autre (?:editeur|module|plugin)|(?:by|from|de chez|chez) [a-z]+ ?[a-z]*,? (?:not|pas))\b"),
+    "default_theme_fine": re.compile(
+        r"\b(?:with|on|using|avec|sur|en) (?:the )?(?:le )?(?:theme )?(?:classic|default|luma|storefront|twenty\w+"
+        r"|hello|natif|par defaut)\b.{0,40}?\b(?:fine|works?|perfect|ok|no (?:problem|issue)|aucun (?:souci|probleme)"
+        r"|marche|fonctionne|parfait|impeccable|correct\w*)"),
+    "in_house": re.compile(
+        r"\b(?:in[- ]house|home[- ]?made|homegrown|home[- ]grown|our own|custom[- ]made|custom[- ]built|bespoke"
+        r"|built (?:for us|by (?:our|the|a) \w+)|written by (?:our|the|a) \w+|developed (?:for us|specifically|in[- ]house"
+        r"|by (?:our|the|a) \w+)|sur mesure|fait maison|(?:module|override|surcharge|code|developpement)s? (?:maison|interne"
+        r"|specifiques?)|developpe\w* (?:par|pour) (?:nous|notre|nos|un|une)|fait (?:par|pour) (?:nous|notre|nos|un|une)"
+        r"|(?:notre|nos) (?:agence|developpeur|prestataire|freelance|presta|equipe))\b"),
+    "our_override": re.compile(
+        r"\b(?:(?:our|notre|nos|we have an?|on a une?|nous avons une?) (?:own )?(?:custom )?(?:overrides?|surcharges?"
+        r"|preference|plugin around)|(?:override|surcharge)s? (?:is|was|are|est|sont) (?:ours|a nous|le notre|la notre)"
+        r"|(?:that|this|cette|c'est) (?:override|surcharge) (?:is ours|est la notre|vient de notre))\b"),
+    "already_overridden_by": re.compile(r"already (?:overridden|overriden) by|deja surchargee? par"),
+}
 MAX_TOKENS = 600
 """Features of the first MAX_TOKENS tokens only: bounds the work of a long message."""
 
@@ -101,6 +131,22 @@ def features(matching_text: str, lexicon_flags: tuple[str, ...] = ()) -> set[str
             padded = f"<{word}>"
             found |= {f"c:{padded[i:i + 4]}" for i in range(len(padded) - 3)}
     found |= {f"l:{flag}" for flag in lexicon_flags}
+    head = matching_text[:6000]
+    found |= structures(head)
+    return found
+
+
+STRUCTURE_NEGATED = re.compile(r"\b(?:no|not|never|without|none|aucune?|pas|jamais|sans|ni|rien)\b[^.!?;]{0,40}$")
+
+
+def structures(text: str) -> set[str]:
+    """The structured patterns found; "s:~name" when a negation opens its clause ("no custom code")."""
+    found = set()
+    for name, pattern in STRUCTURES.items():
+        hit = pattern.search(text)
+        if hit:
+            negated = STRUCTURE_NEGATED.search(text, max(0, hit.start() - 40), hit.start())
+            found.add(f"s:~{name}" if negated else f"s:{name}")
     return found
 
 

@@ -630,6 +630,138 @@ add("threat", False, "fr",
  "Je meurs d'envie de tester la nouvelle version, elle sort quand ?",
 )
 
+# --- issue 16, round 2b: the other categories, positives in new wordings and hard negatives ---
+add("merchant_site_work", True, "en",
+ "Could you log into our cPanel and move the shop to the new server? I'll send the credentials.",
+ "hi, can your team upgrade our Magento from 2.4.3 to 2.4.7 for us? we don't have a developer",
+ "We'd like you to install and set up the module on our live store, here is the FTP access.",
+ "Our Google Merchant Center account is suspended, can you set it up again for us?",
+ "Please fix the footer of our theme, the links overlap on mobile. It's not your module, just our theme.",
+ "Can you configure our Mailchimp account and connect it to the shop?",
+ "Would you be able to migrate our products from Shopify to WooCommerce?",
+ "Need someone to update PHP on our hosting to 8.1, can you do that for us?",
+)
+add("merchant_site_work", True, "fr",
+ "Pourriez-vous migrer notre boutique de PrestaShop 1.6 vers la 8 ? On vous donne les accès.",
+ "Vous pouvez installer et paramétrer le module directement sur notre site ? Voici les accès FTP.",
+ "Est-ce que vous pouvez corriger le pied de page de notre thème, les liens se chevauchent sur mobile ?",
+ "pouvez vous configurer notre compte Google Shopping et le relier a la boutique",
+ "On aimerait que vous mettiez à jour PHP sur notre hébergement, on n'y connaît rien.",
+)
+add("merchant_site_work", False, "en",
+ "I installed the module myself on the live store and it works, thanks. How do I change the button label?",
+ "Our hosting company upgraded PHP to 8.1 and now your module shows a warning.",
+ "Can you fix the bug in your module that breaks the cart page? Error attached.",
+ "We migrated the shop ourselves last week; your module's licence needs to move to the new domain.",
+)
+add("merchant_site_work", False, "fr",
+ "J'ai installé le module moi-même, tout marche. Comment changer le texte du bouton ?",
+ "Notre hébergeur est passé en PHP 8.1 et votre module affiche une alerte.",
+ "Pouvez-vous corriger le bug de votre module qui casse la page panier ?",
+)
+add("customization", True, "en",
+ "Would it be possible to add a field for the engraving text to your module? We'd pay extra.",
+ "Can you make a version of the slider that shows three products per row instead of one?",
+ "We need your module to also send the order to our ERP by API. Could you develop that?",
+ "Please add an option to hide the price for guests, it's a must for our B2B shop.",
+ "Could you change the layout of the popup so the image is on the left? Quote welcome.",
+ "feature request: export to XML as well as CSV. can you build it?",
+)
+add("customization", True, "fr",
+ "Serait-il possible d'ajouter un champ gravure dans votre module ? On paierait le développement.",
+ "Pouvez-vous développer une option pour masquer les prix aux visiteurs non connectés ?",
+ "Nous aurions besoin que votre module envoie aussi les commandes à notre ERP. Vous pouvez le faire ? Devis bienvenu.",
+ "Est-ce que vous pourriez modifier la mise en page du popup pour mettre l'image à gauche ?",
+)
+add("customization", False, "en",
+ "We customised the CSS ourselves in the child theme, works great. Question about the invoice.",
+ "Is there already a setting to hide the price for guests? I couldn't find it in the docs.",
+ "I changed the popup template myself and now it's broken.",
+)
+add("customization", False, "fr",
+ "Existe-t-il déjà un réglage pour masquer les prix aux visiteurs ? Je ne l'ai pas trouvé.",
+ "J'ai moi-même modifié le template du popup et il ne s'affiche plus.",
+)
+add("how_do_i", True, "en",
+ "How can I make the countdown timer red instead of black?",
+ "what's the way to hide your badge on the category pages but keep it on product pages",
+ "Is there a way to move the banner above the product title?",
+ "How do I change the text on the 'Add to wishlist' button?",
+ "Where do I set the number of products displayed in the carousel?",
+)
+add("how_do_i", True, "fr",
+ "Comment faire pour changer la couleur du compte à rebours ?",
+ "Comment masquer votre bandeau sur mobile uniquement ?",
+ "Où est-ce que je règle le nombre de produits affichés dans le carrousel ?",
+)
+add("how_do_i", False, "en",
+ "How do I get a refund for the second licence I bought by mistake?",
+ "How do I download my invoice for order 100245?",
+ "The countdown timer is red but I set it to black in the settings; it ignores the setting.",
+)
+add("how_do_i", False, "fr",
+ "Comment obtenir le remboursement de la licence achetée par erreur ?",
+ "Comment télécharger ma facture pour la commande 4512 ?",
+)
+add("basic_platform_knowledge", True, "en",
+ "How do I create a new category in PrestaShop 8? Not about your module, just the shop.",
+ "Where do I clear the cache in Magento 2 admin?",
+ "how do you install a plugin in wordpress from a zip file?",
+ "How can I add a new language to my WooCommerce shop?",
+ "Where are customer groups managed in the PrestaShop back office?",
+)
+add("basic_platform_knowledge", True, "fr",
+ "Comment créer une nouvelle catégorie dans PrestaShop ?",
+ "Où est-ce qu'on vide le cache dans PrestaShop 1.7 ?",
+ "comment on installe un module prestashop à partir d'un fichier zip",
+)
+add("basic_platform_knowledge", False, "en",
+ "How do I configure your module's cache lifetime?",
+ "After clearing the PrestaShop cache your block still shows the old price.",
+)
+add("basic_platform_knowledge", False, "fr",
+ "Comment régler la durée du cache de votre module ?",
+ "Même après avoir vidé le cache de PrestaShop, votre bloc affiche l'ancien prix.",
+)
+add("modified_source", True, "en",
+ "I commented out a few lines in your controller to skip the validation and now orders fail.",
+ "Our developer patched your plugin's main file to add a hook; after your update the patch is gone and the site broke.",
+ "I tweaked the CSS inside your module folder (views/css/front.css) and the update overwrote it.",
+ "We edited the core file classes/Cart.php directly and since then your module calculates wrong totals.",
+)
+add("modified_source", True, "fr",
+ "J'ai commenté quelques lignes dans votre contrôleur pour passer la validation, et maintenant les commandes échouent.",
+ "Notre développeur a patché le fichier principal de votre module ; depuis votre mise à jour, le site plante.",
+ "On a modifié directement le fichier du cœur classes/Cart.php et depuis votre module calcule mal.",
+)
+add("modified_source", False, "en",
+ "I changed the settings of your module (colour and delay) and now the popup doesn't show.",
+ "We haven't touched any file, the module is exactly as downloaded.",
+)
+add("modified_source", False, "fr",
+ "J'ai changé les réglages de votre module (couleur, délai) et le popup ne s'affiche plus.",
+ "On n'a touché à aucun fichier, le module est tel que téléchargé.",
+)
+add("not_about_product", True, "en",
+ "Can you recommend a good hosting company for a PrestaShop store with 10,000 products?",
+ "Our emails from the shop land in spam. How do we set SPF and DKIM for our domain?",
+ "Any tips to improve our Google ranking? Sales are down this month.",
+ "Which payment provider has the lowest fees in Germany in your opinion?",
+)
+add("not_about_product", True, "fr",
+ "Vous conseillez quel hébergeur pour une boutique PrestaShop ?",
+ "Nos mails de commande arrivent en spam, comment configurer le SPF de notre domaine ?",
+ "Des conseils pour améliorer notre référencement Google ?",
+)
+add("not_about_product", False, "en",
+ "Your module's emails land in spam while the shop's other emails are fine. Is the sender set wrong in the module?",
+ "Does your SEO module generate the sitemap automatically?",
+)
+add("not_about_product", False, "fr",
+ "Les mails envoyés par votre module arrivent en spam, les autres non. Un réglage dans le module ?",
+ "Votre module SEO génère-t-il le sitemap automatiquement ?",
+)
+
 for category, rows in DATA.items():
     Path(f"{category}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(category, len(rows), sum(r["label"] for r in rows), file=sys.stderr)
