@@ -8,7 +8,8 @@ never its test split), inference is a dictionary look-up per feature: no numpy, 
 Features come from the matching view of normalise.py (folded, leetspeak undone), and a word
 after a negation cue in its clause ("no", "don't", "pas", "inutile de", "no need to") is a
 different feature from the same word asserted, so negation works before and after a term.
-The lexicon's own verdict is a feature too (matched / negated).
+The lexicon's own verdict is a feature too (matched / negated), and so are a few structured
+patterns (STRUCTURES: who does what to whom, e.g. "disable X and it works"), negation-aware.
 """
 from __future__ import annotations
 

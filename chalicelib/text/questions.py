@@ -23,7 +23,9 @@ Decisions:
   it?" = 2); alternatives count once ("Can I use it on 2.3 or 2.4?", "Does it work with
   WooCommerce or do I need Pro?" = 1: "A or B?" is one question). A framing clause
   ("can you tell me, is it...") is not a question of its own. A sentence ending in "?"
-  counts at least once.
+  counts at least once. A run-on without punctuation is split before a mid-sentence opener
+  ("... not arrived can you check", "... pourriez vous regarder"); inversions typed without
+  the hyphen ("pouvez vous") and greetings without a comma ("Hello I need help") count too.
 - List items are sentences, so each question item counts; "I have 3 questions:" does not.
 - Never counted: "?" in URLs (absolute or relative), code, SQL, logs and quoted machine
   text (strip_noise runs first; prose written after a log on the same line is kept),

@@ -57,3 +57,10 @@ def test_shooting_an_email_is_not_even_flagged():
 
 def test_the_denial_in_the_next_sentence_negates_the_lexicon_match_too():
     assert _judge("incompatible_developments", "Custom overrides may conflict. We have none.").negated
+
+
+def test_structured_patterns_are_features_and_a_negation_before_them_flips_them():
+    found = model.features("when i turn klarna off the button works again")
+    assert "s:toggle_restores" in found
+    assert "s:~in_house" in model.features("we have no custom overrides or in-house modules")
+    assert "s:in_house" in model.features("our checkout was built by our agency")

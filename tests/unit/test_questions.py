@@ -74,6 +74,13 @@ ENGLISH = [
     ("prose after a log on the same line is kept",
      "PHP Fatal error: Uncaught Error: Call to a member function getId() on null -- why?", 1),
     ("a quoted UI sentence is not a request", 'It says "Please refresh the page." on save.', 0),
+    ("a greeting without a comma does not hide the request",
+     "Hello I need help the module does not work", 1),
+    ("a run-on without punctuation counts each request",
+     "hi my order 1234 has not arrived can you check where it is and also tell me when the refund is done", 2),
+    ("a run-on question after a statement counts",
+     "is it possible to have the banner on mobile also how do i change the text", 2),
+    ("an indirect if-clause is not split off", "I was wondering if you can help", 1),
 ]
 
 FRENCH = [
@@ -103,6 +110,10 @@ FRENCH = [
     ("a French pleasantry is not a question", "Bonjour, comment allez-vous ? Que faire ?", 1),
     ("French guillemets around a UI prompt are not a question",
      "Le message « Voulez-vous supprimer ? » s'affiche.", 0),
+    ("an inversion typed without its hyphen counts",
+     "bonjour pouvez vous me dire comment activer le module merci", 1),
+    ("a run-on French request after a statement counts",
+     "le bloc ne s'affiche plus depuis hier pourriez vous regarder", 1),
 ]
 
 
