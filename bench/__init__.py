@@ -27,12 +27,14 @@ class Scale:
     cold_runs: int          # (c) fresh subprocesses per variant
     sim_tickets: int        # (f) tickets simulated
     sim_shard: int          # (f) tickets per independent cohort (fresh store)
+    summary_tickets: int = 10_000  # (g) one seller's simulated tickets
+    summary_requests: int = 300    # (g) measured GET /v1/sla/summary requests per history
 
 
 SCALES = {
-    "full": Scale("full", 60, 2000, 2000, 7, 100_000, 5_000),
-    "quick": Scale("quick", 8, 300, 200, 5, 2_000, 1_000),
-    "smoke": Scale("smoke", 1, 12, 6, 1, 40, 20),
+    "full": Scale("full", 60, 2000, 2000, 7, 100_000, 5_000, 10_000, 300),
+    "quick": Scale("quick", 8, 300, 200, 5, 2_000, 1_000, 1_000, 100),
+    "smoke": Scale("smoke", 1, 12, 6, 1, 40, 20, 30, 5),
 }
 
 

@@ -7,8 +7,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from soak.report import kept_section
+from soak.notices_report import kept as notices_section
+from soak.report import BENCH_TITLE, kept_section
 
+from .worst_message import HEADING as WORST_MESSAGE
+
+from . import whatif
 from . import ROOT, SCALES, SEED, Stopwatch, aws_test_env, machine, progress
 
 HEADER = """# Benchmarks
@@ -22,6 +26,8 @@ at the end, which `make soak` writes (and `make bench` keeps).
 - Machine: {cpu}, nproc {nproc}, {os}, Python {python} (single-threaded measurements).
 """
 
+KEPT_HEADINGS = (BENCH_TITLE, WORST_MESSAGE)  # written by `make soak` and `python -m bench.worst_message`
+
 SECTIONS = {
     "calls": ("a. DynamoDB and Scheduler calls per event type", "bench/calls.py",
               "DynamoDB, EventBridge Scheduler and KMS on moto in-process (`mock_aws`), counted with "
@@ -34,19 +40,23 @@ SECTIONS = {
     "cost": ("e. Modeled AWS cost per million webhooks", "bench/cost.py", "from a, b and f."),
     "sim": ("f. Simulator", "bench/simulator.py",
             "in-memory fakes through `bootstrap.build`, moving FixedClock, `InMemoryTimers.due(now)`."),
+    "summary": ("g. Seller summary (`GET /v1/sla/summary`)", "bench/summary.py",
+                "in-memory fakes through `bootstrap.build`, the simulator's life cycles for one seller; "
+                "`python -m bench.summary` runs this section alone and replaces it here."),
 }
 
 
 def measure(scale, package: dict) -> tuple[dict, dict]:
     from . import calls, cold, cost, cpu, simulator, stages
     from . import package as packaging
+    from . import summary as seller_summary
 
     aws_test_env()
     results, seconds = {}, {}
     steps = [("calls", lambda: calls.run(scale)), ("cpu", lambda: cpu.run(scale)),
              ("stages", lambda: stages.run(scale)), ("cold", lambda: cold.run(scale)),
              ("package", lambda: packaging.run(scale, **package)),
-             ("sim", lambda: simulator.run(scale))]
+             ("sim", lambda: simulator.run(scale)), ("summary", lambda: seller_summary.run(scale))]
     for name, step in steps:
         progress(f"{name} ...")
         with Stopwatch() as watch:
@@ -60,6 +70,7 @@ def measure(scale, package: dict) -> tuple[dict, dict]:
 
 def render(results: dict, seconds: dict, scale, runtime: float) -> str:
     from . import calls, cold, cost, cpu, findings, package, simulator, stages
+    from . import summary as seller_summary
 
     info = machine()
     parts = [HEADER.format(when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), scale=scale.name,
@@ -67,7 +78,8 @@ def render(results: dict, seconds: dict, scale, runtime: float) -> str:
              "## Targets\n\n" + findings.summary(results),
              "## What it would take\n\n" + findings.what_it_would_take(results)]
     renderers = {"calls": calls.render, "cpu": cpu.render, "cold": cold.render,
-                 "package": package.render, "cost": cost.render, "sim": simulator.render}
+                 "package": package.render, "cost": cost.render, "sim": simulator.render,
+                 "summary": seller_summary.render}
     for name, (title, code, how) in SECTIONS.items():
         body = renderers[name](results[name])
         if name == "cpu":
@@ -94,7 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     results, seconds = measure(scale, package)
     runtime = time.perf_counter() - started
     text = render(results, seconds, scale, runtime)
-    kept = kept_section(args.output.read_text(encoding="utf-8")) if args.output.exists() else ""
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    kept = "\n".join(filter(None, (kept_section(old, h) for h in KEPT_HEADINGS)))
+    kept += notices_section(old)  # written by `make soak`
+    kept += "\n" + whatif.kept_section(old) if whatif.kept_section(old) else ""
     args.output.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     progress(f"wrote {args.output} in {runtime:.0f} s")
     return 0

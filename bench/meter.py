@@ -78,20 +78,23 @@ class CallMeter:
             self._write(params, model.name.removesuffix("Item"), factor=1)
 
     def _write(self, body: dict, kind: str, factor: int) -> None:
-        """Base-table units (doubled in a transaction) and index units (GSI1 projects ALL: 1 per
-        KB of the item; GSI2 is KEYS_ONLY: 1 when the marker is added or removed)."""
+        """Base-table units (doubled in a transaction) and index units (GSI1 and GSI3 project ALL:
+        1 per KB of the item while it is in the index, and when it leaves GSI3; GSI2 is KEYS_ONLY:
+        1 when the marker is added or removed)."""
         key = _key(body.get("Item") or body["Key"])
         label = key[1].split("#")[0] or key[0].split("#")[0]
-        old = self.sizes.get(key, (1, False, False))
+        old = self.sizes.get(key, (1, False, False, False))
         if kind == "Put":
             size = item_size(body["Item"])
-            new = (size, "GSI1PK" in body["Item"], "GSI2PK" in body["Item"])
+            new = (size, "GSI1PK" in body["Item"], "GSI2PK" in body["Item"], "GSI3PK" in body["Item"])
             self.written[label] += size
             base = math.ceil(max(size, old[0] if key in self.sizes else 0) / 1024)
         else:  # Delete, or the store's one UpdateItem: REMOVE the GSI2 marker
-            new = None if kind == "Delete" else (old[0], old[1], False)
+            new = None if kind == "Delete" else (old[0], old[1], False, old[3])
             base, label = math.ceil(old[0] / 1024), label if kind == "Delete" else f"{label} (marker update)"
-        gsi = (math.ceil((new or old)[0] / 1024) if (new or old)[1] else 0) + int(old[2] != bool(new and new[2]))
+        kb = math.ceil((new or old)[0] / 1024)
+        gsi = (kb if (new or old)[1] else 0) + int(old[2] != bool(new and new[2]))
+        gsi += kb if (new and new[3]) or old[3] else 0
         if new is None:
             self.sizes.pop(key, None)
         else:
@@ -99,7 +102,7 @@ class CallMeter:
         self.wru += factor * max(1, base)
         self.gsi_wru += gsi
         self.by_item[label] += factor * max(1, base)
-        self.by_item["index writes (GSI1, GSI2)"] += gsi
+        self.by_item["index writes (GSI1, GSI2, GSI3)"] += gsi
 
     def _reads(self, parsed, model, context=None, **_) -> None:
         if not self.on or model.name not in ("Query", "GetItem", "Scan"):

@@ -48,8 +48,19 @@ class SimTimers(InMemoryTimers):
         super().remove(subject_id, kind)
         self.held.pop((subject_id, kind), None)
 
+    def falling_due(self, now):
+        """Each timer due by `now`, in due order, as the Scheduler would fire it (the caller
+        fires it); one the firing did not replace is then gone, like a one-time schedule."""
+        while self.heap and self.heap[0][0] <= now:
+            while self.heap and self.heap[0][0] <= now:
+                heapq.heappop(self.heap)
+            for request in self.due(now):
+                yield request
+                if self.held.get((request.subject_id, request.kind)) == request:
+                    self.remove(request.subject_id, request.kind)
 
-def run_cohort(seed: int, count: int, prefix: str) -> dict:
+
+def run_cohort(seed: int, count: int, prefix: str, keep_store: bool = False) -> dict:
     started = time.process_time()
     steps = workload.timeline(seed, count, T0, WINDOW, prefix=prefix)
     generated = time.process_time()
@@ -58,18 +69,13 @@ def run_cohort(seed: int, count: int, prefix: str) -> dict:
     clock, done, errors, cpu = services.clock, Counter(), Counter(), Counter()
 
     def fire_until(now) -> None:
-        while timers.heap and timers.heap[0][0] <= now:
-            while timers.heap and timers.heap[0][0] <= now:
-                heapq.heappop(timers.heap)
-            for request in timers.due(now):
-                clock.set(max(clock.now(), request.due_at))
-                begun = time.process_time()
-                _guarded(errors, "timer", lambda: services.timers.fire(TimerFired(
-                    request.subject_id, request.kind, request.version, request.due_at)))
-                cpu["timer"] += time.process_time() - begun
-                done["timer"] += 1
-                if timers.held.get((request.subject_id, request.kind)) == request:
-                    timers.remove(request.subject_id, request.kind)
+        for request in timers.falling_due(now):
+            clock.set(max(clock.now(), request.due_at))
+            begun = time.process_time()
+            _guarded(errors, "timer", lambda: services.timers.fire(TimerFired(
+                request.subject_id, request.kind, request.version, request.due_at)))
+            cpu["timer"] += time.process_time() - begun
+            done["timer"] += 1
 
     for step in steps:
         fire_until(step.at)
@@ -84,7 +90,7 @@ def run_cohort(seed: int, count: int, prefix: str) -> dict:
     return {"webhooks": done["webhook"], "timers": done["timer"], "errors": errors,
             "webhook_cpu_s": cpu["webhook"], "timer_cpu_s": cpu["timer"],
             "generate_s": generated - started, "handle_s": finished - generated,
-            "outcomes": outcomes(services.store)}
+            "outcomes": outcomes(services.store), **({"store": services.store} if keep_store else {})}
 
 
 def _guarded(errors: Counter, kind: str, action) -> None:

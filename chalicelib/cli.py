@@ -6,22 +6,35 @@
     python -m chalicelib.cli keys create <seller>
     python -m chalicelib.cli keys list <seller>
     python -m chalicelib.cli keys revoke <seller> <hash prefix>
+    python -m chalicelib.cli whatif --profile FILE --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli whatif --shadow --seller SELLER [--since T] [--until T]
+    python -m chalicelib.cli lint FILE...
 
-New secrets and keys are printed once and never stored in clear.
+    python -m chalicelib.cli endpoints add|list|remove ...   (chalicelib/cli_endpoints.py)
+
+New secrets and keys are printed once and never stored in clear. `--local [--moto-port N]`
+points every command at `make run`'s embedded AWS (endpoint, region, dummy credentials and
+secrets path), the same variables `make run` prints.
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import os
 import secrets
 import sys
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
-from chalicelib.adapters.aws import client
+from chalicelib import cli_endpoints
+from chalicelib.adapters.aws import client, setup_problem
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
+from chalicelib.local.env import DEFAULT_MOTO_PORT, operator_env
 from chalicelib.services.status import hash_api_key
 from chalicelib.settings import Settings
+from chalicelib.lint_cli import add_parser as add_lint, lint_command
+from chalicelib.whatif_cli import add_parser as add_whatif, whatif_command
 
 MIN_PREFIX = 8
 
@@ -40,8 +53,17 @@ def secret_store(settings: Settings) -> SsmSecrets:
     return SsmSecrets(client("ssm"), settings.secrets_path, cache_seconds=0)
 
 
+def known_marketplace(settings: Settings, name: str) -> None:
+    """A secret for a marketplace nobody registered would sign nothing: refuse it."""
+    tenants = DynamoTenants(client("dynamodb"), settings.table_name, cache_seconds=0)
+    if tenants.marketplace(name) is None:
+        raise SystemExit(f"unknown marketplace '{name}': register it in the table first "
+                         "(README, \"Register a marketplace\"; locally, the tenants file)")
+
+
 def secrets_command(args, settings: Settings) -> str:
     store = secret_store(settings)
+    known_marketplace(settings, args.marketplace)
     if args.action == "rotate":
         store.add(args.marketplace, secret := new_signing_secret(), datetime.now(timezone.utc))
         retired = store.retire(args.marketplace, keep=args.keep)
@@ -75,6 +97,10 @@ def keys_command(args, settings: Settings) -> str:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    root.add_argument("--local", action="store_true",
+                      help="talk to make run's embedded AWS (127.0.0.1:5005, dummy credentials)")
+    root.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT,
+                      help="with --local: the embedded AWS port (make run MOTO_PORT=)")
     groups = root.add_subparsers(dest="group", required=True)
     sec = groups.add_parser("secrets").add_subparsers(dest="action", required=True)
     for action, keep in (("rotate", 2), ("retire", 1)):
@@ -88,15 +114,33 @@ def parser() -> argparse.ArgumentParser:
     revoke = key.add_parser("revoke")
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    cli_endpoints.add_parser(groups)
+    add_whatif(groups)
+    add_lint(groups)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.local:  # before any client is built: boto3 reads these when it creates one
+        os.environ.update(operator_env(args.moto_port))
+    elif _is_loopback(os.environ.get("AWS_ENDPOINT_URL", "")):  # pointed at make run by hand
+        for name, value in operator_env().items():
+            os.environ.setdefault(name, value)
     settings = Settings.from_env()
-    run = secrets_command if args.group == "secrets" else keys_command
-    print(run(args, settings))
+    run = {"secrets": secrets_command, "keys": keys_command, "endpoints": cli_endpoints.run,
+           "whatif": whatif_command, "lint": lint_command}[args.group]
+    try:
+        print(run(args, settings))
+    except Exception as exc:
+        if (problem := setup_problem(exc)) is None:
+            raise
+        raise SystemExit(problem) from None
     return 0
+
+
+def _is_loopback(url: str) -> bool:
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 if __name__ == "__main__":

@@ -8,19 +8,23 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from evaluation.data import require_eval_dir
+
 SECTIONS = ("independent_eval", "language_eval", "questions_eval", "lexicon_eval", "threat_eval",
             "credentials_eval")
 OUTPUT = Path(__file__).resolve().parents[1] / "EVALUATION.md"
 HEADER = """# Evaluation of the text analysis
 
 Regenerate with `make eval` (runs `python -m evaluation`; a few minutes on 2 cores). Data:
-`../shared/eval` (written outside this project, read in place) and the hand-labelled sets in
+the outside evaluation data in `$TICKETWARDEN_EVAL_DIR` (written outside this project, read in
+place; each folder's SOURCE.txt names repository, commit and licence) and the hand-labelled sets in
 `tests/data/`, written before the patterns were tuned. Every figure below was measured by
 the run that wrote this file: {when}, Python {python}.
 """
 
 
 def main() -> int:
+    require_eval_dir()
     parts = [HEADER.format(when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            python=platform.python_version())]
     for name in SECTIONS:

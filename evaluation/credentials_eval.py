@@ -6,8 +6,10 @@ from pathlib import Path
 
 from chalicelib.text.credentials import find_credentials, redact
 
+from evaluation.data import eval_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-NL_CASES = ROOT.parent / "shared" / "eval" / "secrets" / "nl_cases" / "cases.json"
+NL_CASES = eval_dir() / "secrets" / "nl_cases" / "cases.json"
 LABELLED = ROOT / "tests" / "data" / "credentials.jsonl"
 
 

@@ -1,4 +1,4 @@
-"""Measure CMS-2 language detection on lingua-py's test data (../shared/eval/language).
+"""Measure CMS-2 language detection on lingua-py's test data (`$TICKETWARDEN_EVAL_DIR/language`).
 
 Three tables: "is it English?" error rates by text length; non-English sentences with a
 pasted English log, with and without cleaning; the profile subset against all profiles.
@@ -24,7 +24,9 @@ from chalicelib.text.language import (
     load_factory,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "language"
+from evaluation.data import eval_dir
+
+DATA = eval_dir() / "language"
 PROJECT = Path(__file__).resolve().parents[1]
 LANGUAGES = (
     "af", "ca", "da", "de", "en", "es", "fr", "hr", "id", "it", "nb", "nl", "pl", "pt", "ro",

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from chalicelib.text.lexicons import CATEGORIES, classify, classify_all
 
+from evaluation.data import eval_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED_DIR = ROOT / "tests" / "data" / "lexicons"
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
+SHARED_EVAL = eval_dir()
 BITEXT = SHARED_EVAL / "messages" / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
 SENTENCES = SHARED_EVAL / "language" / "sentences"
 SLICES = (("en", "en", None), ("fr", "fr", None), ("all", None, None), ("holdout", None, "holdout"))

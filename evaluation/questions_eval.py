@@ -13,10 +13,12 @@ from pathlib import Path
 
 from chalicelib.text.questions import count_questions
 
+from evaluation.data import eval_dir
+
 PROJECT = Path(__file__).resolve().parents[1]
 LABELLED = PROJECT / "tests" / "data" / "questions.jsonl"
 BITEXT = (
-    PROJECT.parent / "shared" / "eval" / "messages" / "bitext"
+    eval_dir() / "messages" / "bitext"
     / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
 )
 

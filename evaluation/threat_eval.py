@@ -9,8 +9,10 @@ from pathlib import Path
 
 from chalicelib.text.lexicons import classify
 
+from evaluation.data import eval_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
+SHARED_EVAL = eval_dir()
 THREATGRAM = SHARED_EVAL / "threats" / "Labeled_15076.json"
 BITEXT = SHARED_EVAL / "messages" / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
 THREATGRAM_LABELS = {

@@ -9,6 +9,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import notices
 from .report import bench_section, markdown, splice
 from .session import Settings, run
 
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--moto", type=int, default=1_000, metavar="M",
                         help="deliveries of the smaller run on moto DynamoDB + Scheduler (0: skip)")
+    parser.add_argument("--notices", type=int, default=300, metavar="T",
+                        help="tickets of the outbound-notice soak (soak/notices.py; 0: skip)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--benchmarks", type=Path, default=BENCHMARKS,
                         help="its soak section is rewritten with the new table")
@@ -40,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         args.benchmarks.write_text(splice(args.benchmarks.read_text(encoding="utf-8"), section),
                                    encoding="utf-8")
     print(text)
-    return 0 if all(r.ok for r in results) else 1
+    notices_ok = not args.notices or notices.measure_and_write(args.notices, args.seed, args.benchmarks)
+    return 0 if all(r.ok for r in results) and notices_ok else 1
 
 
 if __name__ == "__main__":

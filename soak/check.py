@@ -16,6 +16,8 @@ import json
 from collections import Counter
 from dataclasses import replace
 
+from chalicelib.domain.model import parse_order_subject
+
 from .workload import Event
 
 STRICT = {"messages", "payments", "refunds", "refunds_issued"}
@@ -27,9 +29,9 @@ def final_state(env, events: list[Event]) -> dict:
     """Every ticket and order the workload touched, read without faults; messages in sent order."""
     state = {}
     for subject in sorted({e.subject for e in events}):
-        if subject.startswith("order:"):
-            _, marketplace, order_id = subject.split(":", 2)
-            found = env.store.load_order(marketplace, order_id)
+        order = parse_order_subject(subject)
+        if order:
+            found = env.store.load_order(*order)
             state[subject] = found and replace(found, timers_synced=True)
         else:
             found = env.store.load_ticket(subject)

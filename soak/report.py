@@ -112,16 +112,16 @@ def bench_section(results: list[Result], command: str, when: str) -> str:
                      + _table(results)) + "\n"
 
 
-def kept_section(document: str) -> str:
-    """The soak section of a BENCHMARKS.md, up to the next section ('' if it has none)."""
-    _, title, rest = document.partition(BENCH_TITLE)
+def kept_section(document: str, heading: str = BENCH_TITLE) -> str:
+    """The soak (or `heading`'s) section of a BENCHMARKS.md, up to the next section ('' if none)."""
+    _, title, rest = document.partition(heading)
     end = rest.find("\n## ")
     return title + (rest[:end] if end >= 0 else rest).rstrip() + "\n" if title else ""
 
 
-def splice(document: str, section: str) -> str:
-    """`document` with its soak section replaced by `section`, or with it appended."""
-    old = kept_section(document)
+def splice(document: str, section: str, heading: str = BENCH_TITLE) -> str:
+    """`document` with its soak (or `heading`'s) section replaced by `section`, or appended."""
+    old = kept_section(document, heading)
     if old:
         return document.replace(old, section, 1)
     return document.rstrip() + "\n\n" + section

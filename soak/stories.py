@@ -89,8 +89,8 @@ def _prestashop(s: Story) -> None:
     if s.chance(0.5):
         s.close(mp, customer, thread, s.between(14 * H, 3 * D))
     if care and s.chance(0.25):  # PS-7 verdict, then PS-8 ends Business Care
-        s.refund(mp, customer, order, f"r-{s.n}", s.between(4 * D, 6 * D), False, reason="not_working")
-        s.refund(mp, customer, order, f"r-{s.n}", s.between(7 * D, 9 * D), True)
+        s.refund(mp, "acme", customer, order, f"r-{s.n}", s.between(4 * D, 6 * D), False, reason="not_working")
+        s.refund(mp, "acme", customer, order, f"r-{s.n}", s.between(7 * D, 9 * D), True)
 
 
 def _crmjetty(s: Story) -> None:
@@ -104,8 +104,8 @@ def _crmjetty(s: Story) -> None:
     if s.chance(0.3):  # CRJ-4: a duplicate payment, refunded by a timer three days later
         s.payment(mp, "jetty", customer, order, f"p2-{s.n}", s.between(60, 2 * H), **paid)
         if s.chance(0.3):
-            s.refund(mp, customer, order, f"r-{s.n}", s.between(1 * D, 2 * D), False, reason="duplicate_payment")
-            s.refund(mp, customer, order, f"r-{s.n}", s.between(2.2 * D, 2.8 * D), True)
+            s.refund(mp, "jetty", customer, order, f"r-{s.n}", s.between(1 * D, 2 * D), False, reason="duplicate_payment")
+            s.refund(mp, "jetty", customer, order, f"r-{s.n}", s.between(2.2 * D, 2.8 * D), True)
     if not s.chance(0.7):
         return
     body = CRJ_OPENING + (CREDENTIALS if s.chance(0.15) else "")

@@ -59,19 +59,21 @@ class Story:
 
     def payment(self, marketplace: str, seller: str, customer: str, order: str, payment: str,
                 offset: float, status: str = "succeeded", tight: str = "", **extra) -> None:
-        self.add(marketplace, customer, offset, "payment.updated", order_subject(marketplace, order),
+        self.add(marketplace, customer, offset, "payment.updated", order_subject(marketplace, seller, order),
                  f"{payment}/{status}",
                  {"payment_id": payment, "order_id": order, "seller_id": seller, "product_id": "p-main",
                   "customer_id": customer, "status": status, "amount": "49.00", "currency": "EUR",
                   "occurred_at": None, **extra}, tight)
 
-    def refund(self, marketplace: str, customer: str, order: str, refund: str, offset: float,
-               completed: bool, **extra) -> None:
+    def refund(self, marketplace: str, seller: str, customer: str, order: str, refund: str,
+               offset: float, completed: bool, **extra) -> None:
+        """With `seller_id`, so a refund that overtakes its payment still finds its order."""
         type_ = "refund.completed" if completed else "refund.requested"
         data = ({"refund_id": refund, "order_id": order, "completed_at": None} if completed else
                 {"refund_id": refund, "order_id": order, "customer_id": customer,
                  "requested_at": None, **extra})
-        self.add(marketplace, customer, offset, type_, order_subject(marketplace, order),
+        data["seller_id"] = seller
+        self.add(marketplace, customer, offset, type_, order_subject(marketplace, seller, order),
                  f"{refund}/{type_}", data)
 
     def chance(self, p: float) -> bool:

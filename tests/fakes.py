@@ -4,7 +4,9 @@ from __future__ import annotations
 from chalicelib import bootstrap
 from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
 from chalicelib.adapters.kms_vault import FakeVault
+from chalicelib.adapters.memory_outbound import InMemoryOutboundStore
 from chalicelib.adapters.memory_timers import InMemoryTimers
+from chalicelib.adapters.url_guard import UrlGuard
 from chalicelib.domain.model import Marketplace, Seller
 from chalicelib.services.clock import FixedClock
 from chalicelib.services.status import hash_api_key
@@ -28,6 +30,7 @@ def tenants() -> InMemoryTenants:
 
 def build(**overrides) -> bootstrap.Services:
     wiring = {"settings": Settings(), "store": InMemoryTicketStore(), "tenants": tenants(),
-              "scheduler": InMemoryTimers(), "clock": FixedClock(T0), "vault": FakeVault()}
+              "scheduler": InMemoryTimers(), "clock": FixedClock(T0), "vault": FakeVault(),
+              "outbound_store": InMemoryOutboundStore(), "url_guard": UrlGuard(allow_local=True)}
     wiring.update(overrides)
     return bootstrap.build(**wiring)

@@ -1,4 +1,4 @@
-"""The three rings (DESIGN.md): a forbidden import anywhere fails this test."""
+"""The three rings (README "Layout"): a forbidden import anywhere fails this test."""
 from __future__ import annotations
 
 import ast
@@ -57,3 +57,47 @@ def test_chalice_only_in_app_and_the_api_package():
 def test_services_do_not_import_the_api():
     bad = [str(p) for p in modules("services") if "chalicelib.api" in p.read_text()]
     assert bad == []
+
+
+INNER_RINGS = {  # ring -> (third-party packages, chalicelib packages it may import)
+    "time": ({"holidays"}, {"time", "domain"}),
+    "text": ({"langdetect", "yaml"}, {"text", "domain", "yaml_files"}),
+    "policy": ({"pydantic", "yaml"}, {"policy", "domain", "text", "time", "yaml_files"}),
+}
+
+
+def full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            bare = node.module == "chalicelib"  # from chalicelib import yaml_files
+            found |= {f"chalicelib.{a.name}" for a in node.names} if bare else {node.module}
+    return found
+
+
+def ring_offences(ring: str) -> list[str]:
+    third_party, own = INNER_RINGS[ring]
+
+    def allowed(module: str) -> bool:
+        top = module.split(".")[0]
+        if top in STDLIB or top in third_party:
+            return True
+        return top == "chalicelib" and module.split(".")[1] in own
+
+    return [f"{p.relative_to(ROOT)}: {m}" for p in modules(ring) for m in sorted(full_imports(p))
+            if not allowed(m)]
+
+
+def test_time_imports_only_stdlib_holidays_and_the_domain():
+    assert ring_offences("time") == []
+
+
+def test_text_imports_only_stdlib_its_detector_and_the_domain():
+    assert ring_offences("text") == []
+
+
+def test_policy_imports_only_stdlib_pydantic_and_the_inner_rings():
+    assert ring_offences("policy") == []

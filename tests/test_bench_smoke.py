@@ -39,7 +39,8 @@ def test_every_section_runs_and_is_reported(tmp_path, aws_env, monkeypatch):
 
     report = output.read_text()
     for title in ("## Targets", "## What it would take", "## a. DynamoDB", "## b. Warm handler CPU",
-                  "## c. Cold start", "## d. Deployment zip", "## e. Modeled AWS cost", "## f. Simulator"):
+                  "## c. Cold start", "## d. Deployment zip", "## e. Modeled AWS cost", "## f. Simulator",
+                  "## g. Seller summary"):
         assert title in report
     targets = report.split("## Targets")[1].split("##")[0]
     assert len(re.findall(r"^\| [a-f]\. ", targets, flags=re.M)) == 8
@@ -47,3 +48,16 @@ def test_every_section_runs_and_is_reported(tmp_path, aws_env, monkeypatch):
     assert "per million webhooks" in report and "Errors: none" in report
     assert "deployment.zip (zipped)" in report
     assert "nan" not in report.lower().split()
+    assert "`/v1/sla/summary` ≤ 50 ms p99" in report
+
+
+def test_the_summary_section_alone_replaces_only_itself(tmp_path, aws_env):
+    from bench import summary as section_g
+    output = tmp_path / "BENCHMARKS.md"
+    output.write_text("# Benchmarks\n\n## f. Simulator\n\nsim\n\n## g. Seller summary (old)\n\nold figures\n\n"
+                      "## Reliability soak\n\nkept\n")
+    assert section_g.main(["--scale", "smoke", "--output", str(output)]) == 0
+    report = output.read_text()
+    assert "old figures" not in report and report.count("## g. Seller summary") == 1
+    assert report.index("## f. Simulator") < report.index("## g. Seller") < report.index("## Reliability soak")
+    assert report.rstrip().endswith("kept") and "| **" in report.split("## g.")[1]

@@ -24,10 +24,19 @@ from tests.builders import encode, message_event, signed_headers
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.xdist_group("package")
 
-FUNCTIONS = {"APIHandler": "api", "Timer": "timer", "Reconciler": "reconciler"}
-ROLES = {"APIHandler": "ApiHandlerRole", "Timer": "TimerRole", "Reconciler": "ReconcilerRole"}
-CHALICE_IDS = {"APIHandler", "APIHandlerInvokePermission", "Timer", "Reconciler", "RestAPI",
-               *ROLES.values()}
+FUNCTIONS = {"APIHandler": "api", "Timer": "timer", "Notifier": "notifier",
+             "Reconciler": "reconciler"}
+ROLES = {"APIHandler": "ApiHandlerRole", "Timer": "TimerRole", "Notifier": "NotifierRole",
+         "Reconciler": "ReconcilerRole"}
+CHALICE_IDS = {"APIHandler", "APIHandlerInvokePermission", "Timer", "Notifier", "Reconciler",
+               "RestAPI", *ROLES.values()}
+# The notifier's own: Lambda reads the stream with its role (the code never calls these) and
+# sends failed batches' pointers to the dead-letter queue.
+NOTIFIER_ACTIONS = {
+    "TableStream": {"dynamodb:DescribeStream", "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator", "dynamodb:ListStreams"},
+    "NotifierFailures": {"sqs:SendMessage"},
+}
 MAX_ZIP_BYTES = 15 * 2**20
 
 # Every permission the functions hold. Adding one means adding it here, in .chalice/policy.json
@@ -49,6 +58,8 @@ NOT_ON_LAMBDA = {
     "create_table": "local mode (`make run` on moto): schema.create_table",
     "list_tables": "local mode: schema.create_table",
     "update_time_to_live": "local mode: schema.create_table",
+    "describe_table": "local mode: schema.create_table (indexes and stream a kept table lacks)",
+    "update_table": "local mode: schema.create_table adds them to a table of an older version",
     "create_schedule_group": "local mode: scheduler.ensure_group",
     "get_schedule_group": "local mode: scheduler.ensure_group",
     "scan": "store.count_vault_items: operators and tests, never a request path",
@@ -153,12 +164,28 @@ def test_the_table_matches_the_adapter_schema(resources):
     assert sorted(props["AttributeDefinitions"], key=str) == sorted(schema.ATTRIBUTES, key=str)
     assert props["GlobalSecondaryIndexes"] == schema.GSIS
     assert [g["Projection"]["ProjectionType"] for g in props["GlobalSecondaryIndexes"]] == [
-        "ALL", "KEYS_ONLY"]
+        "ALL", "KEYS_ONLY", "ALL"]
     assert props["TimeToLiveSpecification"] == {"AttributeName": keys.TTL_ATTRIBUTE,
                                                 "Enabled": True}
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert props["StreamSpecification"] == schema.STREAM
+
+
+def test_the_notifier_reads_only_outbox_items_in_order_with_bounded_retries(resources):
+    mapping = resources["NotifierStream"]["Properties"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 0 < mapping["MaximumRetryAttempts"] <= 20
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["NotifierDeadLetters", "Arn"]}
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["outbox"]}}}}
+    from chalicelib.adapters.dynamo import outbound_keys
+    assert pattern["dynamodb"]["NewImage"]["type"]["S"] == [outbound_keys.OUTBOX]
+    assert resources["Notifier"]["Properties"]["Handler"] == "chalicelib.api.notifier.notifier"
 
 
 def test_the_scheduler_role_may_only_invoke_the_timer_function(resources):
@@ -196,7 +223,8 @@ def test_every_function_gets_the_stack_wiring_and_json_logs(resources):
 def test_only_the_api_function_loads_the_text_models_at_init(resources):
     warm = {logical_id: resources[logical_id]["Properties"]["Environment"]["Variables"]
             .get("TICKETWARDEN_WARM_UP", "true") for logical_id in FUNCTIONS}
-    assert warm == {"APIHandler": "true", "Timer": "false", "Reconciler": "false"}
+    assert warm == {"APIHandler": "true", "Timer": "false", "Notifier": "false",
+                    "Reconciler": "false"}
 
 
 def test_alarms_watch_the_api_the_timer_and_the_reconciler(resources):
@@ -311,7 +339,8 @@ def test_every_role_grants_the_policy_file_actions_on_this_stacks_resources(reso
     for role_id in ROLES.values():
         policies = resources[role_id]["Properties"]["Policies"]
         merged = {sid: s for p in policies for sid, s in statements(p["PolicyDocument"]).items()}
-        assert {sid: actions(s) for sid, s in merged.items()} == EXPECTED_ACTIONS, role_id
+        expected = {**EXPECTED_ACTIONS, **(NOTIFIER_ACTIONS if role_id == "NotifierRole" else {})}
+        assert {sid: actions(s) for sid, s in merged.items()} == expected, role_id
         text = json.dumps(policies)
         assert "ticketwarden-*" not in text, f"{role_id} kept a name-pattern resource"
         wildcards = [sid for sid, s in merged.items() if s["Resource"] == "*"]
@@ -332,7 +361,8 @@ def test_every_action_is_a_real_iam_action():
     from cfnlint.data import AdditionalSpecs
     from cfnlint.helpers import load_resource
     known = load_resource(AdditionalSpecs, "Policies.json")
-    for action in set().union(*EXPECTED_ACTIONS.values(), {"lambda:InvokeFunction"}):
+    for action in set().union(*EXPECTED_ACTIONS.values(), *NOTIFIER_ACTIONS.values(),
+                              {"lambda:InvokeFunction"}):
         service, name = action.split(":")
         assert name.lower() in known[service]["Actions"], action
 
@@ -364,3 +394,16 @@ def test_every_aws_call_the_code_makes_is_granted():
     assert needed - granted == set(), f"called but not granted: {sorted(needed - granted)}"
     unused = granted - needed - {a for a in granted if a.startswith(("logs:", "iam:"))}
     assert unused == set(), f"granted but never called (drop them): {sorted(unused)}"
+
+
+def test_what_the_gateway_answers_itself_has_the_contract_error_shape(resources):
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in resources.values()
+                 if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
+    assert set(responses) == {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    for kind, properties in responses.items():
+        assert properties["RestApiId"] == {"Ref": "RestAPI"}
+        rendered = properties["ResponseTemplates"]["application/json"].replace(
+            "$context.error.messageString", '"Missing Authentication Token"')  # a quoted string
+        body = json.loads(rendered)
+        assert set(body["error"]) == {"code", "message", "details"}, kind

@@ -5,6 +5,7 @@ import base64
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters import aws_errors
 from chalicelib.domain.errors import DependencyError
 
 
@@ -27,7 +28,7 @@ class KmsVault:
         try:
             return getattr(self._client, operation)(**params)
         except (ClientError, BotoCoreError) as exc:
-            raise DependencyError(f"KMS {operation} failed: {type(exc).__name__}") from exc
+            raise aws_errors.translate("KMS", operation, exc) from exc
 
 
 class FakeVault:

@@ -1,31 +1,35 @@
 """In-memory store and directory: same contract as the DynamoDB ones, for tests and simulations."""
 from __future__ import annotations
 
-import base64
-import json
+import bisect
 import threading
 from dataclasses import replace
+from datetime import datetime
 
-from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
+                                      SlotTakenError)
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
                                      Ticket, parse_order_subject)
+from chalicelib.domain.outbound import StoredNotice
+from chalicelib.services.outbox import stored_notices
+from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
 
-def encode_cursor(key: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit, kept by the fake too
 
 
-def decode_cursor(cursor: str) -> dict:
-    """Opaque to clients; a cursor that does not decode is their input error."""
-    from chalicelib.domain.errors import InvalidInputError
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(key, dict):
-            raise ValueError
-        return key
-    except (ValueError, TypeError, UnicodeError) as exc:
-        raise InvalidInputError("cursor is not valid", [("cursor", "not a cursor from a previous page")]) from exc
+def _item_count(change: Change) -> int:
+    """As many items as the DynamoDB store writes for this change."""
+    tickets = sum(1 + len(w.new_messages) + len(w.vault_puts()) + len(w.vault_deletes())
+                  for w in change.tickets)
+    outbox = len({n.subject_id for n in change.notices})  # one outbox item per subject
+    return (1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
+            + outbox)
+
+
+def _order_key(order: Order) -> tuple[str, str, str]:
+    return (order.marketplace, order.seller_id or "", order.order_id)
 
 
 def _slot_key(slot: SlotWrite) -> tuple[str, str, str]:
@@ -38,9 +42,24 @@ class InMemoryTicketStore:
         self.tickets: dict[str, Ticket] = {}
         self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self.orders: dict[tuple[str, str], Order] = {}
+        self.orders: dict[tuple[str, str, str], Order] = {}  # (marketplace, seller, order id)
         self.vault: dict[tuple[str, str], SealedCredential] = {}
         self.early_closes: dict[str, EarlyClose] = {}
+        self._open: dict[str, set[str]] = {}  # seller -> open ticket ids (the sparse index)
+        self._opened: dict[str, list[tuple[datetime, str]]] = {}  # seller -> sorted (opened_at, id)
+        self._active: dict[str, list[tuple[datetime, tuple[str, str, str]]]] = {}  # seller -> sorted
+                                                  # (active_until, order key): GSI3 ORDERS#<seller>
+        self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
+
+    def companion_outbound(self):
+        """A fresh in-memory outbound store (bootstrap's default next to this store)."""
+        from .memory_outbound import InMemoryOutboundStore
+        return InMemoryOutboundStore()
+
+    def outbox_after(self, position: int) -> list[list[StoredNotice]]:
+        """The in-memory stream: each committed change's notices from `position` on."""
+        with self._lock:
+            return list(self.outbox[position:])
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -50,9 +69,14 @@ class InMemoryTicketStore:
             return self.tickets.get(ticket_id), self.early_closes.get(ticket_id)
 
     def commit(self, change: Change) -> None:
+        if _item_count(change) > MAX_TRANSACTION_ITEMS:
+            raise RequestRejectedError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} items")
         with self._lock:
+            notices = stored_notices(change)  # a bad outbox fails before anything is applied
             self._check(change)
             self._apply(change)
+            if notices:
+                self.outbox.append(notices)
 
     def _check(self, change: Change) -> None:
         delivery = change.delivery
@@ -70,7 +94,7 @@ class InMemoryTicketStore:
             if self._head_version(early.ticket_id) is not None:
                 raise ConcurrencyError(f"ticket {early.ticket_id} moved on")
         for write in change.orders:
-            current = self.orders.get((write.order.marketplace, write.order.order_id))
+            current = self.orders.get(_order_key(write.order))
             if (current.version if current else None) != write.expected_version:
                 raise ConcurrencyError(f"order {write.order.order_id} moved on")
 
@@ -90,6 +114,7 @@ class InMemoryTicketStore:
         for early in change.early_closes:
             self.early_closes[early.ticket_id] = early
         for write in change.tickets:
+            self._index(write.ticket)
             self.tickets[write.ticket.id] = write.ticket
             self.early_closes.pop(write.ticket.id, None)
             for sealed in write.vault_puts():
@@ -97,7 +122,48 @@ class InMemoryTicketStore:
             for entry_id in write.vault_deletes():
                 self.vault.pop((write.ticket.id, entry_id), None)
         for write in change.orders:
-            self.orders[(write.order.marketplace, write.order.order_id)] = write.order
+            key = _order_key(write.order)
+            self._index_order(self.orders.get(key), write.order, key)
+            self.orders[key] = write.order
+
+    def _index(self, ticket: Ticket) -> None:
+        """What GSI1 and GSI3 give the DynamoDB store: tickets by opening time, open ones apart."""
+        if ticket.id not in self.tickets:
+            bisect.insort(self._opened.setdefault(ticket.seller_id, []),
+                          (ticket.opened_at, ticket.id))
+        open_ids = self._open.setdefault(ticket.seller_id, set())
+        (open_ids.add if ticket.is_open else open_ids.discard)(ticket.id)
+
+    def _index_order(self, old: Order | None, new: Order, key: tuple[str, str, str]) -> None:
+        for order, place in ((old, False), (new, True)):
+            if order is None or not order.seller_id or order.active_until is None:
+                continue
+            entries = self._active.setdefault(order.seller_id, [])
+            entry = (order.active_until, key)
+            if place:
+                bisect.insort(entries, entry)
+            else:
+                at = bisect.bisect_left(entries, entry)
+                if at < len(entries) and entries[at] == entry:
+                    del entries[at]
+
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        with self._lock:
+            found = [self.tickets[i] for i in self._open.get(seller_id, ())]
+        return sorted(found, key=lambda t: (t.opened_at, t.id))[:limit]
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        with self._lock:
+            opened = self._opened.get(seller_id, [])
+            first = bisect.bisect_left(opened, (since, ""))
+            recent = opened[max(first, len(opened) - limit):]
+            return [self.tickets[i] for _, i in reversed(recent)]
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        with self._lock:
+            entries = self._active.get(seller_id, [])
+            first = bisect.bisect_left(entries, (active_since, ("", "", "")))
+            return [self.orders[key] for _, key in entries[first:first + limit]]
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:
@@ -120,13 +186,18 @@ class InMemoryTicketStore:
         with self._lock:
             return len(self.vault)
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None:
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None:
         with self._lock:
-            return self.orders.get((marketplace, order_id))
+            return self.orders.get((marketplace, seller_id, order_id))
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         with self._lock:
-            return sorted((o for o in self.orders.values() if o.customer_id == customer_id),
+            return [o for (m, _, i), o in sorted(self.orders.items()) if (m, i) == (marketplace, order_id)]
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        with self._lock:
+            return sorted((o for o in self.orders.values()
+                           if o.customer_id == customer_id and o.seller_id == seller_id),
                           key=lambda o: (o.marketplace, o.order_id))
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:

@@ -36,6 +36,8 @@ def error_response(status: int, code: str, message: str,
 
 
 def to_response(exc: errors.TicketwardenError) -> Response:
+    if isinstance(exc, errors.RequestRejectedError):
+        return internal_error(exc)  # not retryable, and not the sender's fault: logged, no Retry-After
     for kind, (status, code) in STATUS.items():
         if isinstance(exc, kind):
             message = SIGNATURE_MESSAGE if status == 401 and kind is errors.SignatureError else str(exc)
@@ -59,3 +61,27 @@ def guarded(view):
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             return internal_error(exc)
     return wrapper
+
+
+CHALICE_CODES = {  # Chalice's own refusals, in the contract's vocabulary
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "BadRequestError": "invalid_request",
+    "NotFoundError": "not_found",
+    "UnauthorizedError": "unauthorized",
+    "ForbiddenError": "forbidden",
+    "RequestTimeoutError": "request_timeout",
+    "TooManyRequestsError": "too_many_requests",
+}
+
+
+def contract_shape(event, get_response):
+    """Chalice answers some requests itself (405, 415 ...) as {"Code", "Message"}: reshape them."""
+    response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and set(body) == {"Code", "Message"}:
+        code = CHALICE_CODES.get(body["Code"], "error")
+        reshaped = error_response(response.status_code, code, str(body["Message"]))
+        reshaped.headers = {**response.headers, **reshaped.headers}
+        return reshaped
+    return response

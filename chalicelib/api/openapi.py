@@ -5,7 +5,7 @@ import functools
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import schemas, wire_out
+from . import schemas, wire_notices, wire_out, wire_summary
 
 REF = "#/components/schemas/{model}"
 
@@ -77,6 +77,24 @@ def _paths() -> dict:
                            _query("until", "RFC 3339", {"type": "string", "format": "date-time"})],
             "responses": {"200": _ok("SlaReport"), "400": _error("Bad query"),
                           "401": _error("Missing or bad API key")}}},
+        "/v1/sla/summary": {"get": {
+            "summary": "Where the seller stands: open tickets, deadlines, at-risk and breached "
+                       "clocks, compliance per rule, refunds and coverage ending, endpoint health",
+            "security": SECURED,
+            "responses": {"200": _ok("SlaSummary"), "401": _error("Missing or bad API key")}}},
+        "/dashboard": {"get": {
+            "summary": "The seller page (HTML; asks for the API key in the browser, no key to load it)",
+            "responses": {"200": {"description": "HTML page", "content": {"text/html": {
+                "schema": {"type": "string"}}}}}}},
+        "/dashboard/{name}": {"get": {
+            "summary": "The seller page's script, style sheet and icon",
+            "parameters": [{"name": "name", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["app.js", "app.css", "icon.svg"]}}],
+            "responses": {"200": {"description": "The asset", "content": {
+                "text/javascript": {"schema": {"type": "string"}},
+                "text/css": {"schema": {"type": "string"}},
+                "image/svg+xml": {"schema": {"type": "string"}}}},
+                "404": _error("No such asset")}}},
         "/v1/support-hours": {"get": {
             "summary": "Live support hours (CRJ-6): open now, next opening, calendar",
             "security": SECURED,
@@ -91,6 +109,7 @@ def _paths() -> dict:
                            _query("product_id", "only this product")],
             "responses": {"200": _ok("Entitlements"), "400": _error("Bad query"),
                           "401": _error("Missing or bad API key")}}},
+        **wire_notices.paths(_ok, _error, _query, SECURED),
         "/health": {"get": {"summary": "Liveness", "responses": {"200": _ok("Health")}}},
         "/openapi.json": {"get": {"summary": "This document",
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
@@ -99,7 +118,8 @@ def _paths() -> dict:
 
 def _schemas() -> dict:
     models: dict[str, type[BaseModel] | TypeAdapter] = {
-        "WebhookEvent": TypeAdapter(schemas.WebhookEvent), **wire_out.MODELS}
+        "WebhookEvent": TypeAdapter(schemas.WebhookEvent), **wire_out.MODELS,
+        **wire_notices.MODELS, **wire_summary.MODELS}
     components: dict = {}
     for name, model in models.items():
         adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)

@@ -1,16 +1,26 @@
-"""Pydantic models of the wire contract (CONTRACT.md), converted once to domain types."""
+"""Pydantic models of the wire contract (docs/contract.md), converted once to domain types."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter,
-                      field_validator)
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool,
+                      StrictInt, TypeAdapter, field_validator)
 
 from chalicelib.domain import events, model
 
-Id = Annotated[str, Field(min_length=1, max_length=256)]
+MAX_ID_BYTES = 256  # ids end up in DynamoDB keys (partition key <= 2,048 bytes, sort key <= 1,024)
+
+
+def _id_bytes(value: str) -> str:
+    """Counted in UTF-8 bytes, as DynamoDB counts keys: 256 four-byte characters are 1,024 bytes."""
+    if len(value.encode("utf-8")) > MAX_ID_BYTES:
+        raise ValueError(f"must be at most {MAX_ID_BYTES} bytes in UTF-8")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID_BYTES), AfterValidator(_id_bytes)]
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2999, 12, 31, tzinfo=timezone.utc)
 
 
@@ -41,7 +51,7 @@ class Platform(_Wire):
 class Attachment(_Wire):
     filename: Annotated[str, Field(max_length=500)]
     content_type: Annotated[str | None, Field(max_length=200)] = None
-    size: Annotated[int | None, Field(ge=0)] = None
+    size: Annotated[StrictInt | None, Field(ge=0)] = None
 
 
 class MessageData(_Wire):
@@ -53,14 +63,14 @@ class MessageData(_Wire):
     author: Literal["customer", "seller", "marketplace"]
     body: str
     sent_at: Instant
-    automated: bool = False
+    automated: StrictBool = False  # "yes" or 1 is a 400, not a silent true
     assignee: Annotated[str | None, Field(max_length=256)] = None
     subject: Annotated[str | None, Field(max_length=1000)] = None
     tags: Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=50)] = []
     shop_url: Annotated[str | None, Field(max_length=2048)] = None
     platform: Platform | None = None
     product_version: Annotated[str | None, Field(max_length=50)] = None
-    order_id: Annotated[str | None, Field(max_length=256)] = None
+    order_id: Annotated[str | None, Field(max_length=256)] = None  # text only, in no key
     attachments: Annotated[list[Attachment], Field(max_length=100)] = []
 
     @field_validator("body")
@@ -100,7 +110,8 @@ class RefundRequestedData(_Wire):
     customer_id: Id
     reason: Literal["not_downloaded", "not_working", "duplicate_payment", "unresolvable", "other"]
     requested_at: Instant
-    product_downloaded: bool | None = None
+    product_downloaded: StrictBool | None = None
+    seller_id: Id | None = None  # optional (v1 addition): which seller's order; see README
 
 
 class RefundCompletedData(_Wire):
@@ -108,6 +119,7 @@ class RefundCompletedData(_Wire):
     order_id: Id
     completed_at: Instant
     amount: Annotated[Decimal | None, Field(ge=0, max_digits=18, decimal_places=6)] = None
+    seller_id: Id | None = None  # optional (v1 addition): which seller's order; see README
 
 
 class _Envelope(_Wire):
@@ -183,8 +195,9 @@ def to_domain(event, marketplace: str) -> events.Event:
         return events.RefundRequested(model.Refund(
             refund_id=data.refund_id, order_id=data.order_id, marketplace=marketplace,
             state="requested", at=_utc(data.requested_at), customer_id=data.customer_id,
-            reason=data.reason, product_downloaded=data.product_downloaded))
+            reason=data.reason, product_downloaded=data.product_downloaded,
+            seller_id=data.seller_id))
     return events.RefundCompleted(model.Refund(
         refund_id=data.refund_id, order_id=data.order_id, marketplace=marketplace,
         state="completed", at=_utc(data.completed_at),
-        amount=str(data.amount) if data.amount is not None else None))
+        amount=str(data.amount) if data.amount is not None else None, seller_id=data.seller_id))

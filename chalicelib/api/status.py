@@ -11,10 +11,12 @@ from chalicelib.services.ports import TicketQuery
 from .context import services
 from .errors import guarded
 from .openapi import openapi_document
+from .schemas import MAX_ID_BYTES
 
 bp = Blueprint(__name__)
 STATUSES = ("open", "closed", "rejected")
 MAX_LIMIT = 200
+MAX_CURSOR_BYTES = 1024  # ours are ~100; decoded, a cursor names a sort key (<= 1,024 bytes)
 
 
 @bp.route("/health", methods=["GET"])
@@ -41,14 +43,14 @@ def list_tickets() -> dict:
 @guarded
 def get_ticket(ticket_id: str) -> dict:
     status_service, seller = _authenticated()
-    return status_service.ticket(seller, ticket_id)
+    return status_service.ticket(seller, _bounded("ticket_id", ticket_id))
 
 
 @bp.route("/v1/tickets/{ticket_id}/credentials", methods=["GET"])
 @guarded
 def get_credentials(ticket_id: str) -> dict:
     status_service, seller = _authenticated()
-    return status_service.credentials(seller, ticket_id)
+    return status_service.credentials(seller, _bounded("ticket_id", ticket_id))
 
 
 @bp.route("/v1/sla", methods=["GET"])
@@ -62,12 +64,20 @@ def sla_report() -> dict:
     return status_service.sla_report(seller, since, until)
 
 
+@bp.route("/v1/sla/summary", methods=["GET"])
+@guarded
+def sla_summary() -> dict:
+    wiring = services()
+    _, seller = _authenticated()
+    return wiring.summary.summary(seller, wiring.clock.now())
+
+
 @bp.route("/v1/support-hours", methods=["GET"])
 @guarded
 def support_hours() -> dict:
     wiring = services()
     _, seller = _authenticated()
-    marketplace = (bp.current_request.query_params or {}).get("marketplace")
+    marketplace = _bounded("marketplace", (bp.current_request.query_params or {}).get("marketplace"))
     return wiring.status.support_hours(seller, marketplace, wiring.clock.now())
 
 
@@ -80,7 +90,8 @@ def entitlements() -> dict:
     customer_id = params.get("customer_id")
     if not customer_id:
         raise InvalidInputError("bad query", [("customer_id", "required")])
-    return wiring.status.entitlements(seller, customer_id, params.get("product_id"),
+    return wiring.status.entitlements(seller, _bounded("customer_id", customer_id),
+                                      _bounded("product_id", params.get("product_id")),
                                       wiring.clock.now())
 
 
@@ -107,10 +118,18 @@ def ticket_query(seller_id: str, params: dict) -> TicketQuery:
     status = params.get("status")
     if status is not None and status not in STATUSES:
         raise InvalidInputError("bad query", [("status", f"must be one of {', '.join(STATUSES)}")])
-    return TicketQuery(seller_id=seller_id, status=status, product_id=params.get("product_id"),
-                       customer_id=params.get("customer_id"), limit=_limit(params.get("limit")),
-                       due_before=_instant(params, "due_before"),
-                       cursor=params.get("cursor"))
+    return TicketQuery(seller_id=seller_id, status=status,
+                       product_id=_bounded("product_id", params.get("product_id")),
+                       customer_id=_bounded("customer_id", params.get("customer_id")),
+                       limit=_limit(params.get("limit")), due_before=_instant(params, "due_before"),
+                       cursor=_bounded("cursor", params.get("cursor"), MAX_CURSOR_BYTES))
+
+
+def _bounded(name: str, value: str | None, limit: int = MAX_ID_BYTES) -> str | None:
+    """Ids reach DynamoDB keys: over the contract's bound it is a 400 here, not a refusal there."""
+    if value is not None and len(value.encode("utf-8", "surrogatepass")) > limit:
+        raise InvalidInputError("bad query", [(name, f"must be at most {limit} bytes in UTF-8")])
+    return value
 
 
 def _limit(raw: str | None) -> int:

@@ -1,7 +1,6 @@
 """POST /webhooks/{marketplace}: size, media type, marketplace, signature, schema, then the service."""
 from __future__ import annotations
 
-import json
 import logging
 
 from chalice import Blueprint, Response
@@ -10,7 +9,7 @@ from pydantic import ValidationError
 from chalicelib.domain.errors import (InvalidInputError, PayloadTooLargeError,
                                       UnsupportedMediaTypeError)
 
-from . import schemas
+from . import json_body, schemas
 from .context import services
 from .errors import guarded
 
@@ -45,10 +44,7 @@ def _require_json(content_type: str | None) -> None:
 
 def parse_event(body: bytes):
     """JSON, then the discriminated union; every problem is named with its field path."""
-    try:
-        raw = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInputError("body is not valid JSON", [("body", str(exc)[:200])]) from exc
+    raw = json_body.load(body)
     try:
         return schemas.EVENT_ADAPTER.validate_python(raw)
     except ValidationError as exc:

@@ -32,6 +32,7 @@ class Decision(_Out):
     evidence: dict[str, Any]
     policy: str
     code: str | None = None
+    shadow: bool | None = None  # true: a `mode: shadow` rule's decision, recorded only
 
 
 class Action(_Out):
@@ -73,6 +74,7 @@ class PendingTimer(_Out):
 class TicketDetail(TicketSummary):
     messages: list[MessageOut]
     decisions: list[Decision]
+    shadow_decisions: list[Decision] = []  # what `mode: shadow` rules would have decided
     sla: list[SlaClock]
     timers: list[PendingTimer]
 

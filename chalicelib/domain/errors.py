@@ -49,6 +49,10 @@ class DependencyError(TicketwardenError):
     """A dependency (DynamoDB, Scheduler, KMS) failed; nothing was half-applied."""
 
 
+class RequestRejectedError(TicketwardenError):
+    """A dependency refused a request as malformed: a retry fails the same way (our bug, a 500)."""
+
+
 class ProfileError(TicketwardenError):
     """A policy profile is invalid; the message names the bad key and line."""
 
@@ -69,3 +73,11 @@ class SlotTakenError(TicketwardenError):
         super().__init__(f"open slot held by {ticket_id}")
         self.ticket_id = ticket_id
         self.opened_key = opened_key
+
+
+class UnsafeUrlError(InvalidInputError):
+    """An endpoint URL that could reach something it must not (SSRF): refused with the reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"endpoint url refused: {reason}", [("url", reason)])
+        self.reason = reason

@@ -94,6 +94,15 @@ class VaultRef:
 
 
 @dataclass(frozen=True)
+class SharedCredentials:
+    """What one message shared: its vault item (if sealed), how many were found and kept."""
+
+    refs: tuple[VaultRef, ...] = ()
+    found: int = 0
+    kept: int = 0
+
+
+@dataclass(frozen=True)
 class SealedCredential:
     ref: VaultRef
     ciphertext: str  # KMS ciphertext, base64
@@ -122,6 +131,7 @@ class Ticket:
     timers_synced: bool = True  # False until the schedules match `timers` (the reconciler's cue)
     vault: tuple[VaultRef, ...] = ()  # credentials still held; emptied when the ticket closes
     credentials_shared: int = 0
+    credentials_not_kept: int = 0  # redacted but not sealed: over the vault's bounds (CRJ-3)
     listed_messages: int | None = None  # a listed ticket carries no messages, only their count
 
     @property
@@ -150,6 +160,22 @@ class Ticket:
     @property
     def heard_customer(self) -> bool:
         return any(m.author is Author.CUSTOMER for m in self.messages)
+
+
+@dataclass(frozen=True)
+class SlotWrite:
+    """The customer's open-ticket slot (CMS-4): claim it, move it, or release it.
+
+    `expected` is the ticket id that must hold it now (None: must be free);
+    `ticket_id` None releases it.
+    """
+
+    marketplace: str
+    seller_id: str
+    customer_id: str
+    expected: str | None
+    ticket_id: str | None
+    opened_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +222,7 @@ class Refund:
     reason: str | None = None
     product_downloaded: bool | None = None
     amount: str | None = None
+    seller_id: str | None = None  # optional on the wire; without it the order is looked up
 
 
 @dataclass(frozen=True)
@@ -214,8 +241,9 @@ class Seller:
 
 @dataclass(frozen=True)
 class Order:
-    """Everything known about one order: the payment and refund records as they arrived,
-    and what was derived from them (decisions, timers, refunds issued)."""
+    """Everything known about one seller's order: the payment and refund records as they
+    arrived, and what was derived from them (decisions, timers, refunds issued). One order id
+    can name several sellers' orders (one cart, several vendors): the key is all three."""
 
     marketplace: str
     order_id: str
@@ -231,18 +259,32 @@ class Order:
 
     @property
     def subject_id(self) -> str:
-        return order_subject(self.marketplace, self.order_id)
+        return order_subject(self.marketplace, self.seller_id or "", self.order_id)
 
     def timer(self, kind: str) -> Timer | None:
         return next((t for t in self.timers if t.kind == kind), None)
 
+    @property
+    def active_until(self) -> datetime | None:
+        """The latest instant the order says anything about: where the seller summary stops looking."""
+        instants = [p.occurred_at for p in self.payments]
+        instants += [p.covers_until for p in self.payments if p.covers_until]
+        instants += [r.at for r in self.refunds] + [t.due_at for t in self.timers]
+        return max(instants, default=None)
 
-def order_subject(marketplace: str, order_id: str) -> str:
-    return f"order:{marketplace}:{order_id}"
+
+def order_subject(marketplace: str, seller_id: str, order_id: str) -> str:
+    """`order:<mp>:<len(seller)>:<seller>:<order>`: ids are free text, the length keeps it unambiguous."""
+    return f"order:{marketplace}:{len(seller_id)}:{seller_id}:{order_id}"
 
 
-def parse_order_subject(subject_id: str) -> tuple[str, str] | None:
+def parse_order_subject(subject_id: str) -> tuple[str, str, str] | None:
+    """(marketplace, seller, order id), or None for a ticket id or a subject of another format
+    (a schedule set before orders had sellers: its firing then finds nothing, a stale no-op)."""
     if not subject_id.startswith("order:"):
         return None
-    _, marketplace, order_id = subject_id.split(":", 2)
-    return marketplace, order_id
+    marketplace, _, rest = subject_id[len("order:"):].partition(":")
+    length, _, rest = rest.partition(":")
+    if not length.isdigit() or len(rest) <= int(length) or rest[int(length)] != ":":
+        return None
+    return marketplace, rest[:int(length)], rest[int(length) + 1:]

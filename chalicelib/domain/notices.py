@@ -1,4 +1,4 @@
-"""Outbound notices: what a change wants the outside world to know, as data (CONTRACT "Outbound notices").
+"""Outbound notices: what a change wants the outside world to know, as data.
 
 Decided by the pure policy code next to its decisions, carried on the services' `Change` and
 written in the same transaction as the state that caused them (the outbox). Delivery, fan-out
@@ -43,4 +43,8 @@ class Notice:
 
     @property
     def audience(self) -> Audience:
-        return Audience.MARKETPLACE if self.type is NoticeType.ACTION_REQUESTED else Audience.SELLER
+        return audience_of(self.type)
+
+
+def audience_of(kind: NoticeType) -> Audience:
+    return Audience.MARKETPLACE if kind is NoticeType.ACTION_REQUESTED else Audience.SELLER

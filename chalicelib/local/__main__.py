@@ -1,107 +1,97 @@
-"""`make run`: moto server (the embedded AWS), the table, the demo tenants, and `chalice local`."""
+"""`make run`: moto server (the embedded AWS), the table, the demo tenants, and `chalice local`.
+
+The embedded AWS state is restored from `--state` on start and saved there on exit
+(`--fresh` starts empty); see chalicelib/local/snapshot.py.
+"""
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+import contextlib
 import logging
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
-from chalicelib.adapters.aws import client
-from chalicelib.adapters.dynamo.schema import create_table
-from chalicelib.adapters.dynamo.tenants import DynamoTenants
-from chalicelib.adapters.kms_vault import ensure_key
-from chalicelib.adapters.scheduler import ensure_group
-from chalicelib.adapters.ssm_secrets import SsmSecrets
+from chalicelib.policy.catalog import ProfileCatalog
 from chalicelib.settings import Settings
 
-from . import moto_dynamodb, tenants_file
+from . import lifecycle, moto_dynamodb, seeding, tenants_file
+from .env import DEFAULT_MOTO_PORT, stack_env
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDED_AT = datetime(2026, 1, 1, tzinfo=timezone.utc)
-LOCAL_TARGETS = {  # what schedules point at; moto never invokes them, the pump does
-    "TICKETWARDEN_SECRETS_PATH": "/ticketwarden/local/marketplaces",
-    "TICKETWARDEN_TIMER_FUNCTION_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:ticketwarden-local-timer",
-    "TICKETWARDEN_SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/ticketwarden-local-scheduler"}
-FAKE_AWS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "eu-west-1"}
 
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.local", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--moto-port", type=int, default=5005)
+    parser.add_argument("--moto-port", type=int, default=DEFAULT_MOTO_PORT)
     parser.add_argument("--tenants", type=Path, default=ROOT / "examples" / "tenants.yaml")
+    parser.add_argument("--state", type=Path, default=ROOT / ".local" / "state",
+                        help="folder of the saved embedded AWS state")
+    parser.add_argument("--fresh", action="store_true", help="start empty, ignore the saved state")
     return parser.parse_args()
 
 
-def seed(tenants_path: Path, settings: Settings) -> None:
-    tenants = tenants_file.load(tenants_path)
-    dynamodb = client("dynamodb")
-    create_table(dynamodb, settings.table_name)
-    ensure_group(client("scheduler"), settings.schedule_group)
-    ensure_key(client("kms"), settings.vault_key_id)
-    directory = DynamoTenants(dynamodb, settings.table_name)
-    secrets = SsmSecrets(client("ssm"), settings.secrets_path)
-    for marketplace in tenants_file.marketplaces(tenants):
-        directory.put_marketplace(replace(marketplace, secrets=()))  # secrets live in SSM
-        secrets.retire(marketplace.name, keep=0)
-        for n, secret in enumerate(marketplace.secrets):
-            secrets.add(marketplace.name, secret, SEEDED_AT + timedelta(seconds=n))
-    for seller, key_hashes in tenants_file.sellers(tenants):
-        directory.put_seller(seller, key_hashes)
-    print(f"seeded {len(tenants.marketplaces)} marketplaces, {len(tenants.sellers)} sellers "
-          f"from {tenants_path}", flush=True)
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a supervisor, `kill`) shuts down like Ctrl-C, so the state is saved."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)  # even when started with SIGINT ignored (`&`)
 
 
-def wait_for(url: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
+def run_until_stopped(api: subprocess.Popen) -> int:
+    """Polls: a signal caught by another thread only reaches a main thread that wakes up."""
+    while api.poll() is None:
+        time.sleep(0.2)
+    return api.returncode
+
+
+def start_api(args: argparse.Namespace) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "chalicelib.api.local_server", "--stage", "local",
+         "--host", args.host, "--port", str(args.port)], cwd=ROOT, env=os.environ.copy())
+
+
+def stop_api(api: subprocess.Popen) -> None:
+    api.send_signal(signal.SIGINT)
+    try:
+        api.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        api.kill()
 
 
 def main() -> int:
     args = arguments()
-    tenants_file.load(args.tenants)  # fail fast, before anything starts
+    profiles = set(ProfileCatalog(Settings.from_env().profile_dirs).names())
+    tenants = tenants_file.load(args.tenants, profiles)  # the whole file, before anything starts
+    lifecycle.refuse_taken_ports(args.host, args.port, args.moto_port)
+    _stop_on_sigterm()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's access log
     moto_dynamodb.install()
+    state_file = args.state / "moto.pickle"
+    restored = lifecycle.restore_state(state_file, fresh=args.fresh)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=args.moto_port, verbose=False)
     moto.start()
-    os.environ.update({**FAKE_AWS, **LOCAL_TARGETS, "TICKETWARDEN_LOCAL": "true",
-                       "AWS_ENDPOINT_URL": f"http://127.0.0.1:{args.moto_port}"})
-    settings = Settings.from_env()
-    seed(args.tenants, settings)
-    chalice = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.api.local_server", "--stage", "local",
-         "--host", args.host, "--port", str(args.port)], cwd=ROOT, env=os.environ.copy())
-    try:
-        wait_for(f"http://{args.host}:{args.port}/health")
-        print(f"Ticketwarden is up on http://{args.host}:{args.port} "
-              f"(embedded AWS on 127.0.0.1:{args.moto_port}); Ctrl-C stops it.", flush=True)
-        return chalice.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        chalice.send_signal(signal.SIGINT)
+    os.environ.update(stack_env(args.moto_port))
+    with contextlib.ExitStack() as stack:
+        stack.callback(moto.stop)
+        stack.callback(lifecycle.save_state, state_file)  # after everything below has stopped
+        seeding.seed(tenants, args.tenants, Settings.from_env(), only_new=restored)
+        api = start_api(args)
+        stack.callback(stop_api, api)
         try:
-            chalice.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            chalice.kill()
-        moto.stop()
+            lifecycle.wait_for(f"http://{args.host}:{args.port}/health", api)
+            lifecycle.started(args, tenants)
+            return run_until_stopped(api)
+        except KeyboardInterrupt:
+            return 0
 
 
 if __name__ == "__main__":

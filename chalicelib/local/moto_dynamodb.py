@@ -1,4 +1,4 @@
-"""A tested local-mode patch of moto's DynamoDB transactions (see TRAPS.md).
+"""A tested local-mode patch of moto's DynamoDB transactions (moto copies tables per item).
 
 moto 5.2 applies a transaction item by item and, on failure, restores a deep copy of every
 table it touches. Two consequences matter for `make run`: cost grows with table size, and

@@ -47,12 +47,7 @@ class TimerPump:
         return fired
 
     def run_forever(self, interval: float, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                self.fire_due()
-            except Exception:  # noqa: BLE001 - the pump must outlive a hiccup of the emulator
-                logger.exception("timer pump pass failed")
-            stop.wait(interval)
+        every(interval, stop, self.fire_due, "timer pump")
 
     def _due(self, until: datetime) -> list[dict]:
         """Due schedules in (due, name) order, the order Scheduler would fire them in."""
@@ -90,3 +85,14 @@ class TimerPump:
             return self._client.get_schedule(Name=name, GroupName=self._group)
         except self._client.exceptions.ResourceNotFoundException:
             return None
+
+
+def every(interval: float, stop: threading.Event, one_pass: Callable[[], object], name: str) -> None:
+    """Run `one_pass` every `interval` seconds until `stop`; a pass that fails is logged and the
+    next one runs (a local pump must outlive a hiccup of the emulator)."""
+    while not stop.is_set():
+        try:
+            one_pass()
+        except Exception:  # noqa: BLE001 - see above
+            logger.exception("%s pass failed", name)
+        stop.wait(interval)

@@ -5,6 +5,7 @@ import threading
 
 from chalicelib.adapters.aws import client
 
+from . import console
 from .pump import TimerPump
 
 PUMP_INTERVAL_SECONDS = 1.0
@@ -16,7 +17,9 @@ def start_pump(services, parse, group: str) -> tuple[TimerPump, threading.Event]
         fired = parse(payload)
         if fired is not None:
             services.clock.move_to(fired.due_at)  # the test clock stands at each due time
-            services.timers.fire(fired)
+            outcome = services.timers.fire(fired)
+            print(console.timer_line(fired.kind, fired.subject_id, fired.due_at, outcome.body()),
+                  flush=True)
 
     pump = TimerPump(client("scheduler"), group, fire=fire, clock=services.clock.now)
     stop = threading.Event()

@@ -27,7 +27,10 @@ def breach_kind(clock: SlaClock) -> str:
     return BUGFIX_DEADLINE if clock.name == "bugfix" else f"sla_breach:{clock.name}"
 
 
-def after_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
+Clocked = tuple[Ticket, tuple[Decision, ...]]  # the ticket, and the breaches it now records
+
+
+def after_message(profile: Profile, ticket: Ticket, message: Message) -> Clocked:
     """Clocks after `message` (already on the ticket). A message delivered after a later one,
     or after the close, replays every message in sent order: the clocks are those of an
     in-order delivery, except what timers and the close already recorded."""
@@ -36,19 +39,19 @@ def after_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
     return _replayed(profile, ticket)
 
 
-def _replayed(profile: Profile, ticket: Ticket) -> Ticket:
+def _replayed(profile: Profile, ticket: Ticket) -> Clocked:
     closed_at = None if ticket.is_open else ticket.closed_at
     state = replace(ticket, sla=(), status=TicketStatus.OPEN, decisions=())
     for message in sorted(ticket.messages, key=lambda m: (m.sent_at, m.message_id)):
         if closed_at is not None and message.sent_at > closed_at:
             state = _shut(state, closed_at)
-        state = on_message(profile, state, message)
+        state = on_message(profile, state, message)[0]
     if closed_at is not None:
         state = _shut(state, closed_at)
     done = {(c.name, c.started_at): c for c in ticket.sla}
     sla = tuple(_keep_fired(c, done.get((c.name, c.started_at))) for c in state.sla)
     breached = tuple(breach_decision(profile, c) for c in sla if _newly_breached(c, done))
-    return replace(ticket, sla=sla).with_decisions(breached)
+    return replace(ticket, sla=sla).with_decisions(breached), breached
 
 
 def _shut(ticket: Ticket, at: datetime) -> Ticket:
@@ -73,7 +76,7 @@ def _newly_breached(clock: SlaClock, before: dict) -> bool:
     return clock.state is ClockState.BREACHED and not recorded
 
 
-def on_message(profile: Profile, ticket: Ticket, message: Message) -> Ticket:
+def on_message(profile: Profile, ticket: Ticket, message: Message) -> Clocked:
     """Start or stop the clocks this message concerns; one stopped past its due time is a
     breach, recorded now (its timer, late, would find nothing to do)."""
     clocks = list(ticket.sla)
@@ -98,11 +101,11 @@ def _reply_clocks(profile: Profile, clocks: list[SlaClock], message: Message) ->
     return clocks
 
 
-def _with_breaches(profile: Profile, ticket: Ticket, sla: tuple[SlaClock, ...]) -> Ticket:
+def _with_breaches(profile: Profile, ticket: Ticket, sla: tuple[SlaClock, ...]) -> Clocked:
     """`ticket` with clocks `sla` (same order, maybe more): each clock they breach is recorded."""
     breached = tuple(breach_decision(profile, new) for old, new in zip(ticket.sla, sla)
                      if old.running and new.state is ClockState.BREACHED)
-    return replace(ticket, sla=sla).with_decisions(breached)
+    return replace(ticket, sla=sla).with_decisions(breached), breached
 
 
 def _named(clocks: list[SlaClock], name: str) -> bool:
@@ -132,7 +135,7 @@ def _bugfix(rule: Rule, clocks: list[SlaClock], ticket: Ticket, message: Message
     return clocks
 
 
-def on_close(profile: Profile, ticket: Ticket) -> Ticket:
+def on_close(profile: Profile, ticket: Ticket) -> Clocked:
     """A closed ticket waits for no answer: its reply clocks pause, except one already past due
     at the close, which is breached now (its timer's firing may come late and find it stale)."""
     return _with_breaches(profile, ticket, _closing(ticket.sla, ticket.closed_at))
@@ -188,11 +191,9 @@ def with_timers(profile: Profile, ticket: Ticket) -> Ticket:
     return replace(ticket, timers=timers, timers_synced=False)
 
 
-def finish(profile: Profile, before: Ticket | None, after: Ticket) -> Ticket:
-    """Last step before any ticket write: a ticket that closes stops its reply clocks and
-    forgets its credentials (CRJ-3: deleted when the request closes); then derive its timers."""
-    if (before is None or before.is_open) and not after.is_open:
-        after = replace(on_close(profile, after), holds_slot=False)
-    if not after.is_open and after.vault:
-        after = replace(after, vault=())
-    return with_timers(profile, after)
+def prepare(profile: Profile, ticket: Ticket) -> Ticket:
+    """Last step before any ticket write (services/assemble.py alone calls it): a ticket that
+    is not open holds no credentials (CRJ-3), then its timers are derived."""
+    if not ticket.is_open and ticket.vault:
+        ticket = replace(ticket, vault=())
+    return with_timers(profile, ticket)

@@ -1,7 +1,7 @@
 """Runs a profile's rules on a context, orders the decisions and says which one decided."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.domain.decisions import Decision
 
@@ -20,7 +20,7 @@ def evaluate(profile: Profile, ctx: RuleContext, moments: tuple[str, ...]) -> tu
         if rule.when in moments and rule.kind.decide is not None:
             decision = rule.kind.decide(ctx, rule.id, rule.params)
             if decision is not None:
-                found.append(decision)
+                found.append(replace(decision, shadow=True) if rule.shadow else decision)
     return order(found)
 
 
@@ -30,7 +30,8 @@ def order(decisions) -> tuple[Decision, ...]:
 
 
 def deciding(decisions: tuple[Decision, ...]) -> Decision | None:
-    return next((d for d in decisions if d.outcome in DECISIVE), None)
+    """A shadow decision is recorded only: it never decides, so it takes no action."""
+    return next((d for d in decisions if d.outcome in DECISIVE and not d.shadow), None)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -17,6 +17,7 @@ from .registry import RULE_TYPES, RuleType, When
 from .rules.base import Params
 
 BUILT_IN = Path(__file__).parent / "profiles"
+SHADOW_MOMENTS = ("opening", "follow_up", "every_customer_message", "closed_ticket")
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}-\d+[a-z]?$")]
 
 
@@ -25,6 +26,7 @@ class RuleEntry(BaseModel):
     id: RuleId
     type: str
     when: When | None = None
+    mode: Literal["enforce", "shadow"] = "enforce"  # shadow: record the decision, act on nothing
     params: dict[str, Any] = {}
 
 
@@ -47,6 +49,11 @@ class Rule:
     when: str
     params: Params
     kind: RuleType
+    mode: str = "enforce"
+
+    @property
+    def shadow(self) -> bool:
+        return self.mode == "shadow"
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,8 @@ class Profile:
         return f"{self.name}@{self.version}"
 
     def rule_of_type(self, rule_type: str) -> Rule | None:
-        return next((r for r in self.rules if r.type == rule_type), None)
+        """The enforced rule of that type (shadow rules only run through the engine)."""
+        return next((r for r in self.rules if r.type == rule_type and not r.shadow), None)
 
     def calendar(self, name: str) -> BusinessCalendar:
         return self.calendars[name]
@@ -132,7 +140,13 @@ def _compile(source: str, node, index: int, entry: RuleEntry) -> Rule:
         params = kind.params.model_validate(entry.params)
     except ValidationError as exc:
         raise ProfileError(_describe(source, node, exc, ("rules", index, "params"))) from exc
-    return Rule(id=entry.id, type=entry.type, when=entry.when or kind.when, params=params, kind=kind)
+    when = entry.when or kind.when
+    if entry.mode == "shadow" and (kind.decide is None or when not in SHADOW_MOMENTS):
+        line = _line(node, ("rules", index, "mode"))
+        raise ProfileError(f"{source}:{line}: rules[{index}].mode: shadow works only on rules the "
+                           f"engine runs on messages ({', '.join(SHADOW_MOMENTS)}); '{entry.type}' "
+                           f"runs at '{when}'")
+    return Rule(id=entry.id, type=entry.type, when=when, params=params, kind=kind, mode=entry.mode)
 
 
 def _describe(source: str, node, exc: ValidationError, prefix: tuple) -> str:

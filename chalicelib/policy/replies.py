@@ -7,7 +7,8 @@ from pathlib import Path
 
 from chalicelib import yaml_files
 
-from chalicelib.domain.decisions import Action, Decision
+from chalicelib.domain.actions import Reply
+from chalicelib.domain.decisions import Decision
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -22,12 +23,12 @@ def reply_language(detected: str | None, allowed: tuple[str, ...]) -> str:
     return detected if detected in allowed else allowed[0]
 
 
-def reply(decision: Decision, language: str) -> Action | None:
+def reply(decision: Decision, language: str) -> Reply | None:
     text = templates(language).get(decision.code or "", "")
     if not text:
         return None
-    return Action("reply", {"template": decision.code, "language": language,
-                            "text": _fill(text, decision.evidence)})
+    return Reply(template=decision.code or "", language=language,
+                 text=_fill(text, decision.evidence))
 
 
 def _fill(text: str, evidence: dict) -> str:

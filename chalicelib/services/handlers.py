@@ -1,179 +1,119 @@
-"""Load -> evaluate -> commit -> sync timers, one handler per event type, retried on conflicts."""
+"""One webhook: seal and analyse once, then load -> decide -> assemble -> commit, per event type."""
 from __future__ import annotations
 
-import random
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Callable
+from typing import Callable
 
 from chalicelib.domain import events
-from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DeliveryConflictError,
-                                      DependencyError, SlotTakenError)
-from chalicelib.domain.model import (Author, EarlyClose, Message, Ticket, TicketStatus,
-                                     parse_order_subject, ticket_id_for)
-from chalicelib.policy import engine, expiry
+from chalicelib.domain.errors import SlotTakenError
+from chalicelib.domain.model import Author, EarlyClose, ticket_id_for
+from chalicelib.policy.closing import decide_thread_closed
+from chalicelib.policy.messages import decide_message
+from chalicelib.policy.orders import decide_payment, decide_refund
+from chalicelib.policy.profile import Profile
 from chalicelib.policy.rules.open_tickets import SlotHolder
+from chalicelib.text.facts import TextFacts
 
-from . import open_slot
-from .plans import Plan, added_decisions
-from .credentials import CredentialKeeper
-from .orders import OrderService
-from .policy import PolicyService
-from .ports import Change, TicketStore, TicketWrite
+from .assemble import assemble
+from .commit import Outcome, commit_decided
+from .credentials import CredentialKeeper, Protected
+from .loaders import Loader
+from .notices import Cause
+from .ports import Change, TicketStore
+from .profiles import Profiles
 from .timer_sync import TimerSync
-from .views import order_summary, ticket_summary
-
-MAX_ATTEMPTS = 25
 
 
 @dataclass(frozen=True)
-class Outcome:
-    response: dict[str, Any]
-    duplicate: bool = False
-
-    def body(self) -> dict[str, Any]:
-        return {**self.response, "duplicate": self.duplicate}
+class _Prepared:
+    event: events.MessageCreated  # its message redacted
+    protected: Protected
+    text: TextFacts | None
 
 
 @dataclass
 class WebhookHandlers:
     store: TicketStore
-    policy: PolicyService
-    orders: OrderService
-    timer_sync: TimerSync
+    loader: Loader
+    profiles: Profiles
     keeper: CredentialKeeper
-    sleep: Callable[[float], None] = time.sleep
-    handlers: dict[type, Callable] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.handlers = {events.MessageCreated: self._message_created,
-                         events.ThreadClosed: self._thread_closed,
-                         events.PaymentUpdated: self._payment_updated,
-                         events.RefundRequested: self._refund,
-                         events.RefundCompleted: self._refund,
-                         events.TimerFired: self._timer_fired}
+    analyse: Callable[[str, tuple[str, ...]], TextFacts]
+    timer_sync: TimerSync
+    sleep: Callable[[float], None] = field(default=time.sleep)
 
     def handle(self, delivery: events.Delivery, event: events.Event, now: datetime) -> Outcome:
-        holder: SlotHolder | None = None
-        for attempt in range(MAX_ATTEMPTS):
-            change = _change(delivery, self.handlers[type(event)](delivery.marketplace, event, now, holder), now)
-            try:
-                self.store.commit(change)
-            except AlreadyAppliedError as exc:
-                if exc.body_hash != delivery.body_hash:
-                    raise DeliveryConflictError("webhook-id already used with a different body") from exc
-                return Outcome(exc.response, duplicate=True)
-            except SlotTakenError as exc:
-                holder = SlotHolder(exc.ticket_id, exc.opened_key)
-                continue
-            except ConcurrencyError:
-                holder = None
-                self.sleep(random.uniform(0, 0.005 * min(attempt, 10)))
-                continue
-            self.timer_sync.after_commit(change)
-            return Outcome(change.response)
-        raise DependencyError("too many concurrent changes; retry the delivery")
+        cause = Cause("webhook", delivery.event_type)
+        match event:
+            case events.MessageCreated():
+                return self._message(delivery, event, now, cause)
+            case events.ThreadClosed():
+                return self._commit(delivery,
+                                    lambda: self._thread_closed(delivery, event, now, cause))
+            case events.PaymentUpdated(payment=payment):
+                return self._commit(delivery, lambda: self._payment(delivery, payment, now, cause))
+            case events.RefundRequested(refund=refund) | events.RefundCompleted(refund=refund):
+                return self._commit(delivery, lambda: self._refund(delivery, refund, now, cause))
+        raise TypeError(f"no handler for {type(event).__name__}")
 
-    def _message_created(self, marketplace: str, event: events.MessageCreated, now: datetime,
-                         holder: SlotHolder | None) -> Plan:
-        ticket_id = ticket_id_for(marketplace, event.thread_id)
-        ticket, early_close = self.store.load_thread(ticket_id)
-        if ticket is not None and ticket.has_message(event.message.message_id):
-            return Plan(ticket=ticket, note="message already recorded")
-        message, sealed = self.keeper.protect(ticket_id, event.message)
-        event = replace(event, message=message)
-        refs = tuple(s.ref for s in sealed)
-        if ticket is None:
-            fresh = replace(self._new_ticket(marketplace, event), vault=refs,
-                            credentials_shared=len(refs))
-            return _with_sealed(self.policy.on_open(None, fresh, event, now, holder, early_close),
-                                sealed)
-        updated = replace(ticket.with_message(message), version=ticket.version + 1,
-                          vault=ticket.vault + refs,
-                          credentials_shared=ticket.credentials_shared + len(refs))
-        if _opens(ticket, message):
-            updated = replace(updated, opened_at=min(ticket.opened_at, message.sent_at))
-            return _with_sealed(self.policy.on_open(ticket, updated, event, now, holder), sealed)
-        return _with_sealed(self.policy.on_message(ticket, updated, event, now), sealed)
+    def _commit(self, delivery: events.Delivery, decide: Callable[[], Change], **hooks) -> Outcome:
+        return commit_decided(self.store, delivery, decide, self.sleep,
+                              committed=self.timer_sync.after_commit, **hooks)
 
-    @staticmethod
-    def _new_ticket(marketplace: str, event: events.MessageCreated) -> Ticket:
-        return Ticket(
-            id=ticket_id_for(marketplace, event.thread_id), marketplace=marketplace,
-            thread_id=event.thread_id, seller_id=event.seller_id, product_id=event.product_id,
-            customer_id=event.customer_id, status=TicketStatus.OPEN,
-            opened_at=event.message.sent_at, version=1, shop_url=event.message.shop_url,
-            messages=(event.message,))
+    def _message(self, delivery: events.Delivery, event: events.MessageCreated, now: datetime,
+                 cause: Cause) -> Outcome:
+        """Credentials are sealed and the text analysed once, and only for a message the ticket
+        does not hold yet (a re-sent one costs one read); a retry only reloads and decides."""
+        marketplace = delivery.marketplace
+        profile = self.profiles.profile_for(marketplace, event.seller_id)
+        holder: SlotHolder | None = None  # learnt from a commit that found the slot taken
+        prepared: _Prepared | None = None
 
-    def _thread_closed(self, marketplace: str, event: events.ThreadClosed, now: datetime,
-                       holder: SlotHolder | None) -> Plan:
-        ticket_id = ticket_id_for(marketplace, event.thread_id)
-        ticket, early_close = self.store.load_thread(ticket_id)
-        if early_close is not None:
-            return Plan(note="thread already closed before its first message")
-        if ticket is None:
-            early = EarlyClose(ticket_id, event.closed_at, event.closed_by)
-            return Plan(early_closes=(early,),
-                        note="thread closed before its first message: its ticket will open closed")
-        if not ticket.is_open:
-            return Plan(ticket=ticket, note="ticket already closed")
-        closed = replace(ticket.closed(event.closed_at, "thread_closed"), version=ticket.version + 1)
-        closed = self.policy.finish(ticket, closed)
-        decisions = added_decisions(ticket, closed)
-        return Plan(tickets=(TicketWrite.replacing(ticket, closed),), ticket=closed,
-                    slots=open_slot.release(ticket), decisions=decisions,
-                    deciding=engine.deciding(decisions))
+        def decide() -> Change:
+            nonlocal prepared
+            facts = self.loader.message(marketplace, event, profile, holder)
+            if facts.ticket is None or not facts.ticket.has_message(event.message.message_id):
+                prepared = prepared or self._prepare(marketplace, event, profile)
+                facts = replace(facts, event=prepared.event, text=prepared.text,
+                                credentials=prepared.protected.credentials)
+            sealed = prepared.protected.sealed if prepared else ()
+            return assemble(delivery, decide_message(facts, now), profile, now, cause=cause,
+                            sealed=sealed)
 
-    def _timer_fired(self, marketplace: str, event: events.TimerFired, now: datetime,
-                     holder: SlotHolder | None) -> Plan:
-        """Acts only if the subject still wants this timer at this version: stale ones do nothing."""
-        order = parse_order_subject(event.subject_id)
-        if order:
-            return self.orders.on_timer(*order, event, now)
-        ticket = self.store.load_ticket(event.subject_id)
-        timer = ticket.timer(event.kind) if ticket else None
-        if timer is None or timer.version != event.version:
-            return Plan(ticket=ticket, note="stale timer: nothing to do")
-        profile = self.policy.profile_for(ticket.marketplace, ticket.seller_id)
-        fired, decisions = expiry.fire(profile, ticket, event.kind, now)
-        fired = replace(fired.with_decisions(decisions), version=ticket.version + 1)
-        fired = self.policy.finish(ticket, fired)
-        decisions = added_decisions(ticket, fired)
-        slots = open_slot.release(ticket) if ticket.is_open and not fired.is_open else ()
-        return Plan(tickets=(TicketWrite.replacing(ticket, fired),), ticket=fired, slots=slots,
-                    decisions=decisions, deciding=engine.deciding(decisions))
+        def slot_taken(exc: SlotTakenError) -> None:
+            nonlocal holder
+            holder = SlotHolder(exc.ticket_id, exc.opened_key)
 
-    def _payment_updated(self, marketplace: str, event: events.PaymentUpdated, now: datetime,
-                         holder: SlotHolder | None) -> Plan:
-        return self.orders.on_payment(marketplace, event, now)
+        return self._commit(delivery, decide, slot_taken=slot_taken)
 
-    def _refund(self, marketplace: str, event, now: datetime, holder: SlotHolder | None) -> Plan:
-        return self.orders.on_refund(marketplace, event, now)
+    def _prepare(self, marketplace: str, event: events.MessageCreated,
+                 profile: Profile) -> _Prepared:
+        """The message as it may be stored (credentials sealed, CRJ-3) and its text analysis."""
+        protected = self.keeper.protect(ticket_id_for(marketplace, event.thread_id), event.message)
+        message = protected.message
+        categories = tuple(dict.fromkeys(
+            c for r in profile.rules if r.type == "lexicon" for c in r.params.categories))
+        text = self.analyse(message.body, categories) if message.author is Author.CUSTOMER else None
+        return _Prepared(replace(event, message=message), protected, text)
 
+    def _thread_closed(self, delivery: events.Delivery, event: events.ThreadClosed, now: datetime,
+                       cause: Cause) -> Change:
+        ticket_id = ticket_id_for(delivery.marketplace, event.thread_id)
+        ticket, early, profile = self.loader.thread(ticket_id)
+        closing = EarlyClose(ticket_id, event.closed_at, event.closed_by)
+        return assemble(delivery, decide_thread_closed(profile, ticket, early, closing), profile,
+                        now, cause=cause)
 
-def _opens(ticket: Ticket, message: Message) -> bool:
-    """The customer's first message opens the ticket, even if a seller message overtook it."""
-    return message.author is Author.CUSTOMER and ticket.is_open and not ticket.heard_customer
+    def _payment(self, delivery: events.Delivery, payment, now: datetime,
+                 cause: Cause) -> Change:
+        facts = self.loader.order(delivery.marketplace, payment.order_id, seller_id=payment.seller_id,
+                                  customer_id=payment.customer_id)
+        return assemble(delivery, decide_payment(facts, delivery.marketplace, payment),
+                        facts.profile, now, cause=cause)
 
-
-def _with_sealed(plan: Plan, sealed) -> Plan:
-    """The vault items travel with the ticket's own write (the first of the plan)."""
-    if not sealed:
-        return plan
-    first = replace(plan.tickets[0], sealed=sealed)
-    return replace(plan, tickets=(first,) + plan.tickets[1:])
-
-
-def _change(delivery: events.Delivery, plan: Plan, now: datetime) -> Change:
-    response: dict[str, Any] = {
-        "event_id": delivery.webhook_id, "type": delivery.event_type,
-        "ticket": ticket_summary(plan.ticket) if plan.ticket else None,
-        **({"order": order_summary(plan.order)} if plan.order else {}),
-        "decisions": [{**d.to_dict(), "deciding": d is plan.deciding} for d in plan.decisions],
-        "decided_by": plan.deciding.rule if plan.deciding else None,
-        "actions": [a.to_dict() for a in plan.actions]}
-    if plan.note:
-        response["note"] = plan.note
-    return Change(delivery=delivery, response=response, recorded_at=now, tickets=plan.tickets,
-                  slots=plan.slots, orders=plan.orders, early_closes=plan.early_closes)
+    def _refund(self, delivery: events.Delivery, refund, now: datetime, cause: Cause) -> Change:
+        facts = self.loader.order(delivery.marketplace, refund.order_id, seller_id=refund.seller_id,
+                                  customer_id=refund.customer_id, refund=refund)
+        return assemble(delivery, decide_refund(facts, delivery.marketplace, refund, now),
+                        facts.profile, now, cause=cause)

@@ -1,14 +1,14 @@
 """Ports: what the services need from the outside world, named for intent."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.notices import Notice
 from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential,
-                                     Seller, Ticket)
+                                     Seller, SlotWrite, Ticket)
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,18 @@ class TicketWrite:
 
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
-        return cls(new, old.version, messages, tuple(t.kind for t in old.timers),
+        """`new` over `old`, one version later."""
+        return cls(replace(new, version=old.version + 1), old.version, messages,
+                   tuple(t.kind for t in old.timers),
                    previous_vault=tuple(v.entry_id for v in old.vault),
                    previous_synced=old.timers_synced)
+
+    @classmethod
+    def creating(cls, new: Ticket, messages: tuple[Message, ...],
+                 replaces: EarlyClose | None = None) -> TicketWrite:
+        """A new ticket, in the place of the close that arrived before its first message."""
+        expected = replaces.version if replaces else None
+        return cls(replace(new, version=(expected or 0) + 1), expected, messages)
 
     def vault_puts(self) -> tuple[SealedCredential, ...]:
         kept = {v.entry_id for v in self.ticket.vault}
@@ -57,25 +66,11 @@ class OrderWrite:
 
     @classmethod
     def replacing(cls, old: Order | None, new: Order) -> OrderWrite:
+        """`new` over `old` (None: a new order), one version later."""
         if old is None:
-            return cls(new, None)
-        return cls(new, old.version, tuple(t.kind for t in old.timers), old.timers_synced)
-
-
-@dataclass(frozen=True)
-class SlotWrite:
-    """The customer's open-ticket slot (CMS-4): claim it, move it, or release it.
-
-    `expected` is the ticket id that must hold it now (None: must be free);
-    `ticket_id` None releases it.
-    """
-
-    marketplace: str
-    seller_id: str
-    customer_id: str
-    expected: str | None
-    ticket_id: str | None
-    opened_key: str = ""
+            return cls(replace(new, version=1), None)
+        return cls(replace(new, version=old.version + 1), old.version,
+                   tuple(t.kind for t in old.timers), old.timers_synced)
 
 
 @dataclass(frozen=True)
@@ -125,10 +120,13 @@ class TicketStore(Protocol):
 
     def list_tickets(self, query: TicketQuery) -> TicketPage: ...
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None: ...
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None: ...
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
-        """Every order of the customer, on every marketplace."""
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
+        """Every seller's order of that id (a refund without a seller_id is found among them)."""
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        """Every order of the customer with this seller, on every marketplace."""
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         """Clear the reconciler's cue, unless the ticket or order moved on since `version`."""
@@ -137,6 +135,16 @@ class TicketStore(Protocol):
         """Ticket ids and order subjects whose schedules may lag their timers."""
 
     def load_vault(self, ticket_id: str) -> list[SealedCredential]: ...
+
+    # The seller summary's reads: each bounded by what is current, never by the seller's history.
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        """The seller's open tickets, oldest first (a sparse index of open tickets)."""
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        """The seller's tickets opened at or after `since`, newest first (a key range)."""
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        """The seller's orders whose `active_until` is at or after `active_since`."""
 
     def count_vault_items(self) -> int: ...
 

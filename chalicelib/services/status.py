@@ -13,7 +13,8 @@ from chalicelib.domain.model import Seller, Ticket
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.entitlements import entitlements_from
 
-from .policy import PolicyService
+from .credentials import CredentialKeeper
+from .profiles import Profiles
 from .ports import CredentialVault, TenantDirectory, TicketQuery, TicketStore
 from .views import iso, ticket_detail, ticket_summary
 
@@ -30,7 +31,7 @@ def hash_api_key(key: str) -> str:
 class StatusService:
     store: TicketStore
     tenants: TenantDirectory
-    policy: PolicyService
+    profiles: Profiles
     vault: CredentialVault
 
     def seller_for(self, authorization: str | None) -> Seller:
@@ -61,10 +62,9 @@ class StatusService:
             raise NotFoundError(f"ticket '{ticket_id}' is closed: its credentials were deleted")
         sealed = self.store.load_vault(ticket_id)
         audit.info("credentials read", extra={"seller_id": seller.seller_id, "ticket_id": ticket_id,
-                                              "count": len(sealed)})
-        return {"ticket_id": ticket_id, "items": [
-            {"entry": s.ref.entry_id, "kind": s.ref.kind, "label": s.ref.label,
-             "value": self.vault.open(ticket_id, s.ciphertext)} for s in sealed]}
+                                              "count": ticket.credentials_shared - ticket.credentials_not_kept})
+        keeper = CredentialKeeper(self.vault)
+        return {"ticket_id": ticket_id, "items": [i for s in sealed for i in keeper.open(ticket_id, s)]}
 
     def sla_report(self, seller: Seller, since: datetime | None, until: datetime | None) -> dict:
         """Counts over the seller's tickets opened in [since, until)."""
@@ -86,7 +86,7 @@ class StatusService:
                 ("marketplace", "required: this seller has no profile of its own")])
         if not seller.policy and self.tenants.marketplace(marketplace) is None:
             raise NotFoundError(f"unknown marketplace '{marketplace}'")
-        profile = self.policy.profile_for(marketplace or "", seller.seller_id)
+        profile = self.profiles.profile_for(marketplace or "", seller.seller_id)
         rule = profile.rule_of_type("support_hours")
         if rule is None:
             raise NotFoundError(f"profile {profile.ref} declares no support hours")
@@ -100,12 +100,11 @@ class StatusService:
     def entitlements(self, seller: Seller, customer_id: str, product_id: str | None,
                      now: datetime) -> dict:
         """What the customer's payments with this seller grant, and who says so."""
-        orders = [o for o in self.store.orders_for_customer(customer_id)
-                  if o.seller_id == seller.seller_id]
+        orders = self.store.orders_for_customer(seller.seller_id, customer_id)
         items = []
         for marketplace in sorted({o.marketplace for o in orders}):
             mine = [o for o in orders if o.marketplace == marketplace]
-            profile = self.policy.profile_for(marketplace, seller.seller_id)
+            profile = self.profiles.profile_for(marketplace, seller.seller_id)
             granted = entitlements_from(settled_payments(p for o in mine for p in o.payments),
                                         [r for o in mine for r in o.refunds], zone=profile.zone)
             items += [_entitlement_view(marketplace, e, now) for e in granted

@@ -15,7 +15,7 @@ GROUP = "ticketwarden"
 
 @pytest.fixture
 def dynamodb(aws_env):
-    """A fresh moto account per test: small tables keep moto's transactions fast (TRAPS.md)."""
+    """A fresh moto account per test: moto's transactions copy whole tables, so keep them small."""
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
         create_table(client, TABLE)

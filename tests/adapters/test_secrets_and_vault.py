@@ -92,8 +92,19 @@ def test_the_cli_refuses_an_ambiguous_or_short_prefix(aws):
 
 
 def test_the_cli_rotates_signing_secrets_keeping_two(aws, capsys):
+    dynamodb = boto3.client("dynamodb")
+    create_table(dynamodb, "tw-cli")
+    DynamoTenants(dynamodb, "tw-cli").put_marketplace(Marketplace("cmsmart", "cmsmart", ()))
     for _ in range(3):
         cli.main(["secrets", "rotate", "cmsmart"])
     printed = capsys.readouterr().out
     assert printed.count("whsec_") == 3
     assert len(SsmSecrets(boto3.client("ssm"), PATH).names("cmsmart")) == 2
+
+
+def test_the_cli_refuses_to_rotate_a_secret_of_an_unknown_marketplace(aws, capsys):
+    create_table(boto3.client("dynamodb"), "tw-cli")
+    with pytest.raises(SystemExit, match="unknown marketplace 'cmsmrat'"):
+        cli.main(["secrets", "rotate", "cmsmrat"])
+    assert SsmSecrets(boto3.client("ssm"), PATH).names("cmsmrat") == []
+    assert "whsec_" not in capsys.readouterr().out

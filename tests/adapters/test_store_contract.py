@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.errors import AlreadyAppliedError, ConcurrencyError, SlotTakenError
+from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
+                                      SlotTakenError)
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Message, Order, Payment, Refund,
                                      SlaClock, Ticket, TicketStatus, Timer, ticket_id_for)
@@ -195,15 +196,43 @@ class TestTicketStoreContract:
                       payments=(payment,), refunds=(refund,), refunds_issued=("pay0",),
                       timers=(Timer("duplicate_refund:pay0", T0, 1),), timers_synced=False)
         store.commit(change("wh-o", orders=(OrderWrite(order, None),)))
-        assert store.load_order("cmsmart", "o1") == order
-        assert store.orders_for_customer("c1") == [order]
-        assert store.orders_for_customer("c2") == [] and store.load_order("cmsmart", "o2") is None
-        assert store.unsynced_subjects() == ["order:cmsmart:o1"]
-        store.mark_timers_synced("order:cmsmart:o1", 1)
+        assert store.load_order("cmsmart", "acme", "o1") == order
+        assert store.orders_for_customer("acme", "c1") == [order]
+        assert store.orders_with_id("cmsmart", "o1") == [order]
+        assert store.orders_for_customer("acme", "c2") == [] and store.load_order("cmsmart", "acme", "o2") is None
+        subject = "order:cmsmart:4:acme:o1"
+        assert store.unsynced_subjects() == [subject]
+        store.mark_timers_synced(subject, 1)
         assert store.unsynced_subjects() == []
 
+    def test_two_sellers_orders_of_one_order_id_are_two_orders(self, store):
+        """One cart, several vendors: the order id alone names nothing (issue 15)."""
+        mine = Order("cmsmart", "cart-1", version=1, customer_id="c1", seller_id="acme")
+        theirs = Order("cmsmart", "cart-1", version=1, customer_id="c1", seller_id="globex")
+        store.commit(change("wh-a", orders=(OrderWrite(mine, None),)))
+        store.commit(change("wh-b", orders=(OrderWrite(theirs, None),)))
+        assert store.load_order("cmsmart", "acme", "cart-1") == mine
+        assert store.load_order("cmsmart", "globex", "cart-1") == theirs
+        assert store.orders_for_customer("acme", "c1") == [mine]
+        assert store.orders_for_customer("globex", "c1") == [theirs]
+        assert sorted(o.seller_id for o in store.orders_with_id("cmsmart", "cart-1")) == ["acme", "globex"]
+
+    def test_no_seller_and_customer_pair_spells_another_pairs_orders(self, store):
+        """`#` in ids must not let (seller "a#b", customer "c") read (seller "a", customer "b#c")."""
+        store.commit(change("wh-x", orders=(OrderWrite(Order("m", "o", version=1, customer_id="b#c",
+                                                             seller_id="a"), None),)))
+        assert store.orders_for_customer("a#b", "c") == []
+        assert len(store.orders_for_customer("a", "b#c")) == 1
+
+    def test_a_change_over_100_items_is_refused_whole_by_both_stores(self, store):
+        """DynamoDB's transaction limit: the fake keeps it, so tests on it see what AWS would do."""
+        messages = tuple(a_message(n) for n in range(1, 100))  # + ticket + delivery = 101 items
+        with pytest.raises(RequestRejectedError):
+            create(store, a_ticket(messages=messages))
+        assert store.load_ticket(a_ticket().id) is None
+
     def test_a_stale_order_version_is_a_conflict(self, store):
-        order = Order("cmsmart", "o1", version=1, customer_id="c1")
+        order = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="acme")
         store.commit(change("wh-o1", orders=(OrderWrite(order, None),)))
         with pytest.raises(ConcurrencyError):
             store.commit(change("wh-o2", orders=(OrderWrite(replace(order, version=3), 2),)))

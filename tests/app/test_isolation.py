@@ -44,6 +44,8 @@ class World:
     a_open: str
     a_closed: str
     b_ticket: str
+    a_endpoint: str = ""
+    a_notice: str = ""
 
     @property
     def a_tickets(self) -> set[str]:
@@ -93,7 +95,38 @@ def world(client) -> World:
     assert (a_open["ticket"]["status"], closed["ticket"]["status"]) == ("open", "closed")
     b_ticket = deliver(client, message_event(thread_id="b-own", seller_id="globex",
                                              at=T0 + timedelta(minutes=5), **SHARED))
-    return World(a_open["ticket"]["id"], a_closed["ticket"]["id"], b_ticket["ticket"]["id"])
+    a_endpoint, a_notice = notices_of_a(client)
+    return World(a_open["ticket"]["id"], a_closed["ticket"]["id"], b_ticket["ticket"]["id"],
+                 a_endpoint, a_notice)
+
+
+def notices_of_a(client) -> tuple[str, str]:
+    """A registers an endpoint (nothing listens there: attempts fail, which is fine) and gets
+    a notice through the outbox and the consumer, as the stream would carry it."""
+    from chalicelib.api.context import services
+    from chalicelib.domain.events import Delivery
+    from chalicelib.domain.notices import Notice, NoticeType
+    from chalicelib.services.notifier import OutboxRecord
+    from chalicelib.services.ports import Change
+    status, endpoint = call(client, "POST", "/v1/endpoints", f"Bearer {ACME_KEY}",
+                            {"url": "http://127.0.0.1:9/a-hooks"})
+    assert status == 201, endpoint
+    wiring = services()
+    notice = Notice(NoticeType.TICKET_CLOSED, "cmsmart", "acme", "tk-a", {"ticket_id": "tk-a"})
+    wiring.store.commit(Change(Delivery("cmsmart", "wh-notice-a", "h", "x"), {}, T0, notices=(notice,)))
+    batches = wiring.store.outbox_after(0)  # the world's own tickets have notices too
+    records = [OutboxRecord(str(n), f"ev{n}", tuple(b)) for n, b in enumerate(batches)]
+    assert wiring.outbound.consumer.consume(records) == []
+    return endpoint["id"], batches[-1][0].id
+
+
+def call(client, method: str, path: str, authorization: str | None, body: dict | None = None):
+    headers = {"content-type": "application/json"}
+    if authorization is not None:
+        headers["authorization"] = authorization
+    response = client.http.request(method, path, headers=headers,
+                                   body=json.dumps(body).encode() if body is not None else b"")
+    return response.status_code, json.loads(response.body) if response.body else {}
 
 
 def listed(client, query: str, ask) -> set[str]:
@@ -150,6 +183,17 @@ def sla_case(client, world: World) -> None:
         assert "reply" not in theirs["clocks"], "seller A's CRJ-5 clocks leaked into B's report"
 
 
+def summary_case(client, world: World) -> None:
+    status, mine = as_a(client, "/v1/sla/summary")
+    assert status == 200 and mine["open_tickets"] == 1 and "CRJ-5" in json.dumps(mine), mine
+    assert world.a_open in json.dumps(mine), "the positive control: A's open ticket is listed"
+    status, theirs = as_b(client, "/v1/sla/summary")
+    assert status == 200 and theirs["seller_id"] == "globex" and theirs["open_tickets"] == 1, theirs
+    text = json.dumps(theirs)
+    for leak in (*world.a_tickets, "CRJ-5", "order-a", "acme"):
+        assert leak not in text, f"seller A's {leak} leaked into B's summary"
+
+
 def support_hours_case(client, world: World) -> None:
     status, mine = as_a(client, "/v1/support-hours")
     assert status == 200 and mine["policy"].startswith("crmjetty@"), mine
@@ -168,14 +212,141 @@ def entitlements_case(client, world: World) -> None:
         assert theirs["covered"] is False and theirs["items"] == [] and theirs["until"] is None, theirs
 
 
+def assert_missing_for_b(client, method: str, path: str, real: str) -> None:
+    """B gets for A's endpoint or notice exactly what it gets for an id that does not exist."""
+    fake = real[:3] + "0" * (len(real) - 3)
+    status, body = call(client, method, path.format(id=real), f"Bearer {GLOBEX_KEY}")
+    missing_status, missing_body = call(client, method, path.format(id=fake), f"Bearer {GLOBEX_KEY}")
+    assert (status, missing_status) == (404, 404), body
+    assert json.dumps(body).replace(real, "ID") == json.dumps(missing_body).replace(fake, "ID")
+
+
+def endpoints_case(client, world: World) -> None:
+    status, mine = call(client, "GET", "/v1/endpoints", f"Bearer {ACME_KEY}")
+    assert status == 200 and [e["id"] for e in mine["items"]] == [world.a_endpoint]
+    status, created = call(client, "POST", "/v1/endpoints", f"Bearer {GLOBEX_KEY}",
+                           {"url": "http://127.0.0.1:9/b-hooks"})
+    assert status == 201 and created["id"] != world.a_endpoint
+    status, theirs = call(client, "GET", "/v1/endpoints", f"Bearer {GLOBEX_KEY}")
+    assert [e["id"] for e in theirs["items"]] == [created["id"]], theirs
+
+
+def endpoint_case(client, world: World) -> None:
+    assert call(client, "GET", f"/v1/endpoints/{world.a_endpoint}", f"Bearer {ACME_KEY}")[0] == 200
+    for method in ("GET", "DELETE"):
+        assert_missing_for_b(client, method, "/v1/endpoints/{id}", world.a_endpoint)
+    assert call(client, "GET", f"/v1/endpoints/{world.a_endpoint}", f"Bearer {ACME_KEY}")[0] == 200
+
+
+def rotate_case(client, world: World) -> None:
+    assert_missing_for_b(client, "POST", "/v1/endpoints/{id}/rotate-secret", world.a_endpoint)
+    status, rotated = call(client, "POST", f"/v1/endpoints/{world.a_endpoint}/rotate-secret",
+                           f"Bearer {ACME_KEY}")
+    assert status == 200 and rotated["secret"].startswith("whsec_")
+
+
+def notices_case(client, world: World) -> None:
+    status, mine = call(client, "GET", "/v1/notices?limit=100", f"Bearer {ACME_KEY}")
+    assert status == 200 and world.a_notice in [n["id"] for n in mine["items"]]
+    assert all(n["data"].get("ticket", {}).get("seller_id", "acme") == "acme" for n in mine["items"])
+    a_ids = {n["id"] for n in mine["items"]}
+    status, theirs = call(client, "GET", "/v1/notices?limit=100", f"Bearer {GLOBEX_KEY}")
+    assert status == 200 and theirs["items"], "B's own ticket gives B a notice: the positive control"
+    for query in ("", "?type=ticket.closed", "?type=ticket.opened", "?limit=100",
+                  f"?after={quote(mine['next_cursor'])}", "?after="):
+        status, theirs = call(client, "GET", f"/v1/notices{query}", f"Bearer {GLOBEX_KEY}")
+        assert status in (200, 400), (query, theirs)
+        assert not a_ids & {n["id"] for n in theirs.get("items", [])}, (query, theirs)
+
+
+def notice_case(client, world: World) -> None:
+    status, mine = call(client, "GET", f"/v1/notices/{world.a_notice}", f"Bearer {ACME_KEY}")
+    assert status == 200 and mine["attempts"], mine
+    assert_missing_for_b(client, "GET", "/v1/notices/{id}", world.a_notice)
+
+
+def resend_case(client, world: World) -> None:
+    assert_missing_for_b(client, "POST", "/v1/notices/{id}/resend", world.a_notice)
+    assert call(client, "POST", f"/v1/notices/{world.a_notice}/resend", f"Bearer {ACME_KEY}")[0] == 202
+
+
 ISOLATION = {
+    "/v1/endpoints": endpoints_case,
+    "/v1/endpoints/{endpoint_id}": endpoint_case,
+    "/v1/endpoints/{endpoint_id}/rotate-secret": rotate_case,
+    "/v1/notices": notices_case,
+    "/v1/notices/{notice_id}": notice_case,
+    "/v1/notices/{notice_id}/resend": resend_case,
     "/v1/tickets": tickets_list_case,
     "/v1/tickets/{ticket_id}": ticket_detail_case,
     "/v1/tickets/{ticket_id}/credentials": credentials_case,
     "/v1/sla": sla_case,
+    "/v1/sla/summary": summary_case,
     "/v1/support-hours": support_hours_case,
     "/v1/entitlements": entitlements_case,
 }
+
+
+# Money routes when two sellers share an order id (one cart, several vendors: issue 15) ------
+
+CART = "cart-shared"
+
+
+def _refund(client, seller_id: str | None, customer_id: str, expected: int = 200) -> dict:
+    data = {"refund_id": f"r-{seller_id}-{customer_id}", "order_id": CART, "customer_id": customer_id,
+            "reason": "other", "requested_at": iso(T0 + timedelta(days=1))}
+    event = {"type": "refund.requested", "timestamp": iso(T0), "data": {
+        **data, **({"seller_id": seller_id} if seller_id else {})}}
+    body = encode(event)
+    response = client.http.post("/webhooks/cmsmart", headers=signed_headers(body), body=body)
+    assert response.status_code == expected, response.body
+    return json.loads(response.body)
+
+
+@pytest.fixture
+def shared_cart(client):
+    """A sells p1 to cust-a and B sells p-b to cust-b, both on order id CART."""
+    a = deliver(client, payment_event(seller_id="acme", order_id=CART, customer_id="cust-a",
+                                      product_id="p1", payment_id="pay-a"))
+    b = deliver(client, payment_event(seller_id="globex", order_id=CART, customer_id="cust-b",
+                                      product_id="p-b", payment_id="pay-b"))
+    assert (list(a["order"]["payments"]), list(b["order"]["payments"])) == (["pay-a"], ["pay-b"])
+    assert b["order"]["timers"] == [] and b["decisions"] == [], "B's payment judged against A's (CRJ-4)"
+    return client
+
+
+def _entitled(client, ask, customer_id: str) -> tuple[bool, set[str], set[str]]:
+    status, body = ask(client, f"/v1/entitlements?customer_id={customer_id}")
+    assert status == 200, body
+    return body["covered"], {i["payment_id"] for i in body["items"]}, {i["product_id"] for i in body["items"]}
+
+
+def test_two_sellers_sharing_an_order_id_each_see_only_their_own_order(shared_cart):
+    client = shared_cart
+    assert _entitled(client, as_a, "cust-a") == (True, {"pay-a"}, {"p1"})
+    assert _entitled(client, as_b, "cust-b") == (True, {"pay-b"}, {"p-b"})
+    assert _entitled(client, as_a, "cust-b") == (False, set(), set())
+    assert _entitled(client, as_b, "cust-a") == (False, set(), set())
+    record("isolation", {"money routes, one order id, two sellers": "isolated"})
+
+
+def test_a_refund_on_a_shared_order_id_reaches_the_right_sellers_order_only(shared_cart):
+    client = shared_cart
+    by_seller = _refund(client, "globex", "cust-b")
+    assert list(by_seller["order"]["payments"]) == ["pay-b"]
+    by_customer = _refund(client, None, "cust-a")  # no seller_id: the customer's one order of that id
+    assert list(by_customer["order"]["payments"]) == ["pay-a"] and by_customer["order"]["seller_id"] == "acme"
+    assert [r[0] for r in by_customer["order"]["refunds"]] == ["r-None-cust-a"]
+
+
+def test_a_refund_that_cannot_tell_whose_order_it_is_is_a_400_and_changes_nothing(client, services):
+    for seller, customer in (("acme", "cust-x"), ("globex", "cust-x")):
+        deliver(client, payment_event(seller_id=seller, order_id=CART, customer_id=customer))
+    before = dict(services.store.orders)
+    answer = _refund(client, None, "cust-x", expected=400)
+    assert answer["error"]["details"] == [
+        {"field": "data.seller_id", "problem": "required: several sellers have an order with this id"}]
+    assert services.store.orders == before
 
 
 def test_every_v1_route_in_the_openapi_document_has_an_isolation_case():
@@ -194,9 +365,16 @@ def test_another_seller_never_sees_the_data_behind(client, world, path, method):
 
 # Authentication on every /v1 route ------------------------------------------------------
 
+METHODS = {"GET", "POST", "DELETE"}
+
+
+def good_status(operation: dict) -> int:
+    return min(int(code) for code in operation["responses"] if code.startswith("2"))
+
 def concrete(path: str, operation: dict, world: World) -> str:
     """The route filled in so that it answers 200 with a good key (KeyError for a new parameter)."""
-    filled = path.format(ticket_id=world.a_open)
+    filled = path.format(ticket_id=world.a_open, endpoint_id=world.a_endpoint,
+                         notice_id=world.a_notice)
     required = {p["name"]: SHARED[p["name"]] for p in operation.get("parameters", [])
                 if p["in"] == "query" and p.get("required")}
     return f"{filled}?{urlencode(required)}" if required else filled
@@ -204,12 +382,15 @@ def concrete(path: str, operation: dict, world: World) -> str:
 
 @pytest.mark.parametrize(("path", "method"), V1_ROUTES, ids=[f"{m} {p}" for p, m in V1_ROUTES])
 def test_a_missing_or_bad_key_is_a_401_with_the_error_shape_on(client, world, path, method):
-    assert method == "GET", f"{method} {path}: teach this test the new method"
-    url = concrete(path, DOCUMENT["paths"][path][method.lower()], world)
-    assert as_a(client, url)[0] == 200, "the good key must work, or the 401s below prove nothing"
+    assert method in METHODS, f"{method} {path}: teach this test the new method"
+    operation = DOCUMENT["paths"][path][method.lower()]
+    url = concrete(path, operation, world)
+    body = {"url": "http://127.0.0.1:9/hooks"} if (method, path) == ("POST", "/v1/endpoints") else None
     for name, authorization in BAD_AUTHORIZATIONS.items():
         for attempt in (url, url.split("?")[0]):  # the key is checked before the query
-            status, body = get(client, attempt, authorization)
-            assert status == 401, (name, attempt, body)
-            assert ErrorBody.model_validate(body).error.code == "unauthorized", (name, body)
+            status, answer = call(client, method, attempt, authorization, body)
+            assert status == 401, (name, attempt, answer)
+            assert ErrorBody.model_validate(answer).error.code == "unauthorized", (name, answer)
+    status, answer = call(client, method, url, f"Bearer {ACME_KEY}", body)  # last: DELETE deletes
+    assert status == good_status(operation), "the good key must work, or the 401s above prove nothing"
     record("isolation", {f"{method} {path} bad keys": len(BAD_AUTHORIZATIONS) * 2})

@@ -65,7 +65,7 @@ def test_the_same_webhook_id_with_another_body_is_a_409(client):
 def test_payments_are_recorded(client, services):
     status, body = post(client, payment_event(order_id="order-9"))
     assert status == 200
-    order = services.store.load_order("cmsmart", "order-9")
+    order = services.store.load_order("cmsmart", "acme", "order-9")
     assert [p.status for p in order.payments] == ["succeeded"]
     assert body["order"]["payments"] == {order.payments[0].payment_id: "succeeded"}
 

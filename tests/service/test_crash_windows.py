@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from chalice.test import Client
 
-from chalicelib.api import context, schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api import direct
+from chalicelib.api import context
 from chalicelib.adapters.memory import InMemoryTicketStore
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.events import TimerFired
@@ -57,11 +57,8 @@ def wiring():
 
 
 def deliver(wiring, event: dict, marketplace: str = "cmsmart", webhook_id: str | None = None):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace(marketplace),
-                                 webhook_id or f"wh-{event['data'].get('message_id', id(event))}",
-                                 body, wire.type, schemas.to_domain(wire, marketplace))
+    return direct.deliver(wiring, event, marketplace,
+                          webhook_id or f"wh-{event['data'].get('message_id', id(event))}")
 
 
 def fire(wiring, request):
@@ -78,7 +75,7 @@ def duplicate_paid_order(wiring) -> str:
     """Two successful payments for one order: CRJ-4 wants a duplicate_refund timer for p2."""
     deliver(wiring, crm_payment("p1"), "crmjetty", "wh-p1")
     deliver(wiring, crm_payment("p2", minutes=1), "crmjetty", "wh-p2")
-    return wiring.store.load_order("crmjetty", "o-9").subject_id
+    return wiring.store.load_order("crmjetty", "jetty", "o-9").subject_id
 
 
 def refunds(outcomes) -> list[dict]:
@@ -103,14 +100,14 @@ def test_a_crj_4_refund_timer_whose_sync_failed_is_repaired_and_refunds_once(wir
     deliver(wiring, crm_payment("p1"), "crmjetty", "wh-p1")
     wiring.scheduler.fail_next(1)
     deliver(wiring, crm_payment("p2", minutes=1), "crmjetty", "wh-p2")
-    subject = wiring.store.load_order("crmjetty", "o-9").subject_id
+    subject = wiring.store.load_order("crmjetty", "jetty", "o-9").subject_id
     assert wiring.scheduler.pending(subject) == [] and wiring.store.unsynced_subjects() == [subject]
 
     assert wiring.timer_sync.reconcile() == {"repaired": 1, "failed": 0}
     [timer] = wiring.scheduler.pending(subject)
     assert (timer.kind, timer.due_at) == ("duplicate_refund:p2", T0 + timedelta(minutes=1, days=3))
     assert refunds([fire(wiring, timer), fire(wiring, timer)]) == [{"type": "refund", "payment_id": "p2"}]
-    assert wiring.store.load_order("crmjetty", "o-9").refunds_issued == ("p2",)
+    assert wiring.store.load_order("crmjetty", "jetty", "o-9").refunds_issued == ("p2",)
 
 
 def test_a_commit_whose_answer_was_lost_is_a_503_then_a_duplicate_and_the_reconciler_schedules_it(wiring):
@@ -157,7 +154,7 @@ def test_a_refund_timer_that_crashed_before_its_sync_fires_again_as_a_duplicate(
     again = fire(wiring, timer)
     assert again.duplicate and again.response == first.response
     assert refunds([first]) == [{"type": "refund", "payment_id": "p2"}]
-    assert wiring.store.load_order("crmjetty", "o-9").refunds_issued == ("p2",)
+    assert wiring.store.load_order("crmjetty", "jetty", "o-9").refunds_issued == ("p2",)
     assert wiring.timer_sync.reconcile() == {"repaired": 1, "failed": 0}
     assert wiring.scheduler.pending(subject) == []
 
@@ -173,7 +170,7 @@ def test_a_refund_timer_whose_commit_failed_is_retried_and_applied_once(wiring):
     outcomes = [fire(wiring, timer), fire(wiring, timer)]
     assert [o.duplicate for o in outcomes] == [False, True]
     assert refunds(outcomes[:1]) == [{"type": "refund", "payment_id": "p2"}]
-    order = wiring.store.load_order("crmjetty", "o-9")
+    order = wiring.store.load_order("crmjetty", "jetty", "o-9")
     assert order.refunds_issued == ("p2",)
     assert [d.code for d in order.decisions].count("duplicate_refunded") == 1
 
@@ -186,7 +183,7 @@ def test_a_refund_timer_whose_answer_was_lost_is_answered_from_its_record(wiring
         fire(wiring, timer)
     again = fire(wiring, timer)
     assert again.duplicate and again.response["actions"] == [{"type": "refund", "payment_id": "p2"}]
-    assert wiring.store.load_order("crmjetty", "o-9").refunds_issued == ("p2",)
+    assert wiring.store.load_order("crmjetty", "jetty", "o-9").refunds_issued == ("p2",)
     wiring.timer_sync.reconcile()
     assert wiring.scheduler.pending(subject) == [] and wiring.store.unsynced_subjects() == []
 

@@ -1,14 +1,12 @@
 """Payments, entitlements and refunds through bootstrap.build with in-memory fakes."""
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api.direct import deliver
 from chalicelib.domain.events import TimerFired
 from chalicelib.domain.model import Marketplace, Seller
 from tests import fakes
@@ -25,13 +23,6 @@ def wiring():
     services.tenants.add_seller(Seller("jetty"))
     return services
 
-
-def deliver(wiring, event: dict, marketplace: str, webhook_id: str | None = None):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace(marketplace),
-                                 webhook_id or f"wh-{hash(body)}", body, wire.type,
-                                 schemas.to_domain(wire, marketplace))
 
 
 def ps_ticket(wiring, thread: str, at=T0):
@@ -70,7 +61,7 @@ def test_crj_4_a_duplicate_is_detected_once_and_refunded_once_whatever_the_repla
     for attempt in range(3):  # replays with the same and with new webhook ids
         deliver(wiring, first, "crmjetty", webhook_id="wh-p1")
         deliver(wiring, second, "crmjetty", webhook_id=f"wh-p2-{attempt}")
-    order = wiring.store.load_order("crmjetty", "o-9")
+    order = wiring.store.load_order("crmjetty", "jetty", "o-9")
     assert [d.code for d in order.decisions] == ["duplicate_payment"]
     [timer] = wiring.scheduler.pending(order.subject_id)
     assert timer.due_at == T0 + timedelta(minutes=1, days=3)
@@ -78,7 +69,7 @@ def test_crj_4_a_duplicate_is_detected_once_and_refunded_once_whatever_the_repla
              for _ in range(3)]
     refunds = [a for f in fired if not f.duplicate for a in f.response["actions"] if a["type"] == "refund"]
     assert refunds == [{"type": "refund", "payment_id": "p2"}]
-    assert wiring.store.load_order("crmjetty", "o-9").refunds_issued == ("p2",)
+    assert wiring.store.load_order("crmjetty", "jetty", "o-9").refunds_issued == ("p2",)
     assert wiring.scheduler.pending(order.subject_id) == []
 
 
@@ -95,7 +86,7 @@ def test_ps_7_verdicts(wiring):
     for refund_id, (reason, at, downloaded, _) in cases.items():
         deliver(wiring, refund_requested_event(refund_id=refund_id, order_id="bc-1", reason=reason,
                                                at=at, product_downloaded=downloaded), "prestashop")
-    order = wiring.store.load_order("prestashop", "bc-1")
+    order = wiring.store.load_order("prestashop", "acme", "bc-1")
     assert {d.evidence["refund_id"]: d.code for d in order.decisions if d.rule == "PS-7"} == {
         k: v[3] for k, v in cases.items()}
 
@@ -103,16 +94,19 @@ def test_ps_7_verdicts(wiring):
 def final_state(wiring, events):
     for event in events:
         deliver(wiring, event, "prestashop")
-    order = wiring.store.load_order("prestashop", "bc-1")
+    order = wiring.store.load_order("prestashop", "acme", "bc-1")
     return ([(d.rule, d.code, d.evidence.get("refund_id")) for d in order.decisions],
             sorted(order.refunds_issued), sorted(p.payment_id for p in order.payments))
 
 
 def test_out_of_order_refund_and_payment_end_in_the_same_state():
+    """A refund may overtake its payment when it names its seller (`seller_id`, issue 15)."""
     events = [business_care(payment_id="pay-x"),
               refund_requested_event(refund_id="r1", order_id="bc-1", reason="not_downloaded",
-                                     at=T0 + timedelta(days=3), product_downloaded=False),
-              refund_completed_event(refund_id="r1", order_id="bc-1", at=T0 + timedelta(days=4))]
+                                     at=T0 + timedelta(days=3), product_downloaded=False,
+                                     seller_id="acme"),
+              refund_completed_event(refund_id="r1", order_id="bc-1", at=T0 + timedelta(days=4),
+                                     seller_id="acme")]
     in_order = final_state(fakes.build(), events)
     for seed in range(5):
         shuffled = events[:]

@@ -3,14 +3,12 @@ in-order delivery (a close that comes first, a seller reply that overtakes the r
 late answer is answered with its breach."""
 from __future__ import annotations
 
-import json
 import threading
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api import direct
 from chalicelib.domain.model import ClockState, TicketStatus, ticket_id_for
 from chalicelib.services.ports import TicketQuery
 from tests import fakes
@@ -23,10 +21,7 @@ def wiring():
 
 
 def deliver(wiring, event: dict, marketplace: str = "cmsmart"):
-    body = json.dumps(event).encode()
-    wire = parse_event(body)
-    return wiring.ingest.process(wiring.ingest.marketplace(marketplace), f"wh-{hash(body)}",
-                                 body, wire.type, schemas.to_domain(wire, marketplace))
+    return direct.deliver(wiring, event, marketplace)
 
 
 def open_tickets(wiring, customer: str) -> list[str]:

@@ -1,13 +1,11 @@
 """Timers through bootstrap.build with in-memory fakes: schedule, fire once, stale, repair."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.api import schemas
-from chalicelib.api.webhooks import parse_event
+from chalicelib.api import direct
 from chalicelib.domain.events import TimerFired
 from chalicelib.domain.model import TicketStatus
 from tests import fakes
@@ -20,11 +18,7 @@ def wiring():
 
 
 def deliver(wiring, event: dict, marketplace: str = "cmsmart"):
-    body = json.dumps(event).encode()
-    tenant = wiring.ingest.marketplace(marketplace)
-    wire = parse_event(body)
-    return wiring.ingest.process(tenant, f"wh-{hash(body)}", body, wire.type,
-                                 schemas.to_domain(wire, marketplace)).response
+    return direct.deliver(wiring, event, marketplace).response
 
 
 def fire(wiring, request):

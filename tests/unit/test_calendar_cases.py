@@ -1,4 +1,4 @@
-"""The 30 public business-hours cases of ../shared/eval/sla_cases.json, through BusinessCalendar.
+"""The 30 public business-hours cases (tests/data/reference/sla_cases.json) via BusinessCalendar.
 
 The expectations are the source suites' own assertions, except where we deliberately
 count otherwise: those are overridden below, each with its reason.
@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.time.calendar import BusinessCalendar
 
-SLA_CASES = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "sla_cases.json"
+SLA_CASES = Path(__file__).resolve().parents[1] / "data" / "reference" / "sla_cases.json"
 CASES = json.loads(SLA_CASES.read_text())["cases"]
 
 OVERRIDDEN_EXPECTATIONS = {

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from chalicelib.domain.model import Author, ClockState, TicketStatus
 from chalicelib.policy import clocks, expiry
+from chalicelib.policy.closing import close_ticket
 from chalicelib.policy.profile import built_in_profiles
 from tests.policy_builders import message, ticket
 
@@ -20,7 +21,7 @@ def at(text: str) -> datetime:
 
 def opened(profile, when: datetime, **overrides):
     first = message(at=when)
-    return clocks.finish(profile, None, clocks.on_message(profile, ticket(first, **overrides), first))
+    return clocks.prepare(profile, clocks.on_message(profile, ticket(first, **overrides), first)[0])
 
 
 def clock(t, name):
@@ -42,17 +43,17 @@ def test_ps_3_a_friday_request_is_due_on_monday_and_holidays_still_count():
 def test_ps_3_an_automated_reply_does_not_stop_the_clock_a_personal_one_does():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
     auto = message(2, author=Author.SELLER, automated=True, at=at("2026-11-23T10:01:00+01:00"))
-    t = clocks.on_message(PS, t, auto)
+    t = clocks.on_message(PS, t, auto)[0]
     assert clock(t, "first_response").state is ClockState.RUNNING
     personal = message(3, author=Author.SELLER, at=at("2026-11-23T15:00:00+01:00"))
-    t = clocks.on_message(PS, t, personal)
+    t = clocks.on_message(PS, t, personal)[0]
     assert clock(t, "first_response").state is ClockState.MET
 
 
 def test_ps_3_a_late_first_answer_is_recorded_as_breached():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
     late = message(2, author=Author.SELLER, at=at("2026-11-25T10:00:00+01:00"))
-    assert clock(clocks.on_message(PS, t, late), "first_response").state is ClockState.BREACHED
+    assert clock(clocks.on_message(PS, t, late)[0], "first_response").state is ClockState.BREACHED
 
 
 def test_ps_3_reminder_at_75_percent_and_breach_timers():
@@ -79,8 +80,8 @@ def test_crj_5_a_thursday_mail_skips_the_weekend():
 
 def test_crj_5_each_unanswered_customer_message_gets_a_clock_after_a_reply():
     t = opened(CRJ, at("2026-11-23T10:00:00+05:30"))
-    t = clocks.on_message(CRJ, t, message(2, author=Author.SELLER, at=at("2026-11-23T12:00:00+05:30")))
-    t = clocks.on_message(CRJ, t, message(3, at=at("2026-11-24T09:00:00+05:30")))
+    t = clocks.on_message(CRJ, t, message(2, author=Author.SELLER, at=at("2026-11-23T12:00:00+05:30")))[0]
+    t = clocks.on_message(CRJ, t, message(3, at=at("2026-11-24T09:00:00+05:30")))[0]
     assert [(c.name, c.state) for c in t.sla] == [("reply", ClockState.MET), ("reply", ClockState.RUNNING)]
 
 
@@ -91,31 +92,34 @@ def test_cms_5_auto_close_timer_three_calendar_days_after_opening():
 
 def test_cms_5_firing_closes_the_ticket_as_expired():
     t = opened(CMS, at("2026-11-23T09:00:00+00:00"))
-    closed, decisions = expiry.fire(CMS, t, "auto_close", at("2026-11-26T09:00:00+00:00"))
-    assert (closed.status, closed.close_reason) == (TicketStatus.CLOSED, "expired")
-    assert [(d.rule, d.outcome, d.code) for d in decisions] == [("CMS-5", "close", "expired")]
+    fired = expiry.decide_timer(CMS, t, "auto_close", t.timer("auto_close").version,
+                                at("2026-11-26T09:00:00+00:00"))
+    assert (fired.ticket.status, fired.ticket.close_reason) == (TicketStatus.CLOSED, "expired")
+    assert [(d.rule, d.outcome, d.code) for d in fired.decisions] == [("CMS-5", "close", "expired")]
+    assert [type(a).__name__ for a in fired.actions] == ["Reply", "CloseThread"]
+    assert fired.actions[1].thread_id == t.thread_id
 
 
 def test_a_closed_ticket_wants_no_auto_close_and_pauses_reply_clocks():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    closed = clocks.finish(PS, t, t.closed(at("2026-11-23T11:00:00+01:00"), "thread_closed"))
+    closed = clocks.prepare(PS, close_ticket(PS, t, at("2026-11-23T11:00:00+01:00"), "thread_closed").ticket)
     assert closed.timers == () and clock(closed, "first_response").state is ClockState.PAUSED
 
 
 def test_ps_4_bug_fix_deadline_counts_from_the_request_until_the_fix():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
     confirm = message(2, author=Author.SELLER, tags=("bug_confirmed",), at=at("2026-11-24T10:00:00+01:00"))
-    t = clocks.finish(PS, t, clocks.on_message(PS, t, confirm))
+    t = clocks.prepare(PS, clocks.on_message(PS, t, confirm)[0])
     assert clock(t, "bugfix").due_at == at("2026-12-23T10:00:00+01:00")
     assert "bugfix_deadline" in {x.kind for x in t.timers}
     fix = message(3, author=Author.SELLER, tags=("fix_released",), at=at("2026-12-01T10:00:00+01:00"))
-    t = clocks.finish(PS, t, clocks.on_message(PS, t, fix))
+    t = clocks.prepare(PS, clocks.on_message(PS, t, fix)[0])
     assert clock(t, "bugfix").state is ClockState.MET and "bugfix_deadline" not in {x.kind for x in t.timers}
 
 
 def test_a_breach_timer_marks_the_clock_breached_with_a_flag():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    fired, decisions = expiry.fire(PS, t, "sla_breach:first_response", at("2026-11-24T10:00:00+01:00"))
+    fired, decisions = expiry.fire_clock(PS, t, "sla_breach:first_response")
     assert clock(fired, "first_response").state is ClockState.BREACHED
     assert [(d.rule, d.outcome, d.code) for d in decisions] == [("PS-3", "flag", "sla_breached")]
 
@@ -135,12 +139,12 @@ def breaches(t):
 
 def delivered(profile, t, m):
     """A message lands on the ticket, as the handler does it."""
-    return clocks.finish(profile, t, clocks.after_message(profile, t.with_message(m), m))
+    return clocks.prepare(profile, clocks.after_message(profile, t.with_message(m), m)[0])
 
 
 def test_ps_3_a_clock_past_due_at_the_close_is_breached_by_the_close():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    closed = clocks.finish(PS, t, t.closed(at("2026-11-24T11:00:00+01:00"), "thread_closed"))
+    closed = clocks.prepare(PS, close_ticket(PS, t, at("2026-11-24T11:00:00+01:00"), "thread_closed").ticket)
     assert clock(closed, "first_response").state is ClockState.BREACHED and closed.timers == ()
     assert breaches(closed) == [("PS-3", "first_response")]
 
@@ -155,7 +159,7 @@ def test_ps_3_a_late_answer_records_the_breach_at_once_and_the_timer_goes():
 
 def test_ps_3_an_answer_after_the_breach_timer_fired_adds_no_second_breach():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    fired, decisions = expiry.fire(PS, t, "sla_breach:first_response", at("2026-11-24T10:00:00+01:00"))
+    fired, decisions = expiry.fire_clock(PS, t, "sla_breach:first_response")
     fired = fired.with_decisions(decisions)
     answered = delivered(PS, fired, message(2, author=Author.SELLER, at=at("2026-11-24T12:00:00+01:00")))
     assert breaches(answered) == [("PS-3", "first_response")]
@@ -163,7 +167,7 @@ def test_ps_3_an_answer_after_the_breach_timer_fired_adds_no_second_breach():
 
 def test_ps_3_an_answer_that_overtook_the_request_still_meets_the_clock():
     answer = message(2, author=Author.SELLER, at=at("2026-11-23T12:00:00+01:00"))
-    t = clocks.finish(PS, None, clocks.on_message(PS, ticket(answer), answer))  # delivered first
+    t = clocks.prepare(PS, clocks.on_message(PS, ticket(answer), answer)[0])  # delivered first
     t = delivered(PS, t, message(1, at=at("2026-11-23T10:00:00+01:00")))  # the request, retried
     assert clock(t, "first_response").state is ClockState.MET and t.timers == ()
 
@@ -177,14 +181,14 @@ def test_crj_5_a_follow_up_delivered_after_the_reply_is_not_left_running():
 
 def test_ps_3_an_answer_sent_before_the_close_but_delivered_after_it_counts():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    t = clocks.finish(PS, t, t.closed(at("2026-11-23T15:00:00+01:00"), "thread_closed"))
+    t = clocks.prepare(PS, close_ticket(PS, t, at("2026-11-23T15:00:00+01:00"), "thread_closed").ticket)
     t = delivered(PS, t, message(2, author=Author.SELLER, at=at("2026-11-23T14:00:00+01:00")))
     assert clock(t, "first_response").state is ClockState.MET
 
 
 def test_ps_3_a_message_after_the_close_starts_no_clock_and_a_replay_keeps_a_breach():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
-    t = clocks.finish(PS, t, t.closed(at("2026-11-25T10:00:00+01:00"), "thread_closed"))
+    t = clocks.prepare(PS, close_ticket(PS, t, at("2026-11-25T10:00:00+01:00"), "thread_closed").ticket)
     t = delivered(PS, t, message(2, at=at("2026-11-25T11:00:00+01:00")))
     t = delivered(PS, t, message(3, author=Author.SELLER, at=at("2026-11-24T12:00:00+01:00")))
     assert [(c.name, c.state) for c in t.sla] == [("first_response", ClockState.BREACHED)]
@@ -195,7 +199,7 @@ def test_ps_4_a_fix_released_after_the_close_stops_the_bug_fix_clock():
     t = opened(PS, at("2026-11-23T10:00:00+01:00"))
     t = delivered(PS, t, message(2, author=Author.SELLER, tags=("bug_confirmed",),
                                  at=at("2026-11-23T11:00:00+01:00")))
-    t = clocks.finish(PS, t, t.closed(at("2026-11-23T12:00:00+01:00"), "thread_closed"))
+    t = clocks.prepare(PS, close_ticket(PS, t, at("2026-11-23T12:00:00+01:00"), "thread_closed").ticket)
     assert "bugfix_deadline" in {x.kind for x in t.timers}  # still owed after the close
     t = delivered(PS, t, message(3, author=Author.SELLER, tags=("fix_released",),
                                  at=at("2026-12-01T10:00:00+01:00")))

@@ -9,23 +9,34 @@ from chalicelib.text.credential_patterns import is_non_value
 from chalicelib.text.credentials import find_credentials, redact
 from evaluation.credentials_eval import labelled, score
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-NL_CASES = SHARED / "eval" / "secrets" / "nl_cases" / "cases.json"
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "credentials.jsonl"
 PLACEHOLDER_1 = "[redacted credential #1]"
-
-
-def _cases():
-    return json.loads(NL_CASES.read_text(encoding="utf-8"))["cases"]
 
 
 def _values(text: str) -> list[str]:
     return [found.value for found in find_credentials(text)]
 
 
-@pytest.mark.parametrize("case", _cases(), ids=lambda case: case["id"])
-def test_outside_cases_are_flagged_exactly_when_they_hold_a_secret(case):
-    assert bool(find_credentials(case["text"])) == case["contains_secret"]
+# Free-text support messages written for this test (the outside cases stay with `make eval`).
+FREE_TEXT = [
+    ("Hello, the checkout page is blank since yesterday. Can you have a look?", False),
+    ("You can log in to the back office with user support_tw and password Kx8!pQ2z", True),
+    ("I reset my password twice and still cannot reach the admin panel.", False),
+    ("Our staging FTP: host ftp.shop-demo.example, login deploy, pass 7hb#Qm2Lw", True),
+    ("The module asks for an API key but the field in the settings is greyed out.", False),
+    ("Here is the Stripe key from the config: sk_live_4eC39HqLyjWDarjtT1zdp7dcXw", True),
+    ("Bonjour, le module ne s'affiche plus depuis la mise à jour, pouvez-vous m'aider ?", False),
+    ("Bonjour, accès admin : identifiant gerant_boutique, mot de passe Lilas-2026!", True),
+    ("Which password should the cron user have? The docs do not say.", False),
+    ("The SMTP test fails with: 535 Authentication failed (password: YES)", False),
+    ("Token for the webhook test: ghp_9a8B7c6D5e4F3g2H1i0JkLmNoPqRsTuVwXyZ", True),
+    ("Order 1042 was paid twice with the same card, please refund one of them.", False),
+]
+
+
+@pytest.mark.parametrize("text, holds_secret", FREE_TEXT, ids=lambda v: str(v)[:40])
+def test_free_text_messages_are_flagged_exactly_when_they_hold_a_secret(text, holds_secret):
+    assert bool(find_credentials(text)) == holds_secret
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The Standard Webhooks vectors of ../shared/eval, read in place, against our verifier."""
+"""The Standard Webhooks vectors (tests/data/reference, see SOURCE.md) against our verifier."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.errors import SignatureError
 from chalicelib.services.signatures import verify
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "webhook_vectors.json"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "reference" / "webhook_vectors.json"
 CASES = json.loads(VECTORS.read_text())["vectors"]
 
 

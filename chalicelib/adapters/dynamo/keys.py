@@ -4,10 +4,15 @@ Layout (PK / SK):
   TICKET#<id>              / #TICKET                  ticket head (GSI1: SELLER#<seller> / <opened_at>#<id>),
                                                       or an early close until the first message (TTL)
   (ticket and order heads whose schedules may lag their timers are on sparse GSI2: TIMERS_UNSYNCED)
+  (sparse GSI3, the seller summary: open ticket heads OPEN#<seller> / <opened_at>#<id>, and
+   orders ORDERS#<seller> / <active_until>#<mp>#<order>)
   TICKET#<id>              / MSG#<sent_at>#<msg id>   one message
   DELIVERY#<mp>#<hook id>  / #DELIVERY                idempotency record (TTL)
   OPENSLOT#<mp>#<seller>#<customer> / #SLOT           the customer's one open ticket (CMS-4)
-  ORDER#<mp>#<order>       / #ORDER                   payments, refunds, derived state (GSI1: CUSTOMER#<customer> / ORDER#<mp>#<order>)
+  ORDER#<mp>#<order>       / SELLER#<seller>          one seller's order: payments, refunds, derived state
+                                                      (GSI1: ORDERS#<seller, # escaped>#<customer> / <mp>#<order>);
+                                                      the partition holds every seller's order of that id
+  (before issue 15: ORDER#<mp>#<order> / #ORDER, one order for all sellers; no longer read)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
@@ -27,6 +32,7 @@ from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
+GSI3 = "GSI3"  # sparse: the seller summary's open tickets and orders still active
 UNSYNCED = "TIMERS_UNSYNCED"
 EARLY_CLOSE = "early_close"
 TTL_ATTRIBUTE = "expires_at"
@@ -69,12 +75,21 @@ def seller_gsi_pk(seller_id: str) -> str:
     return f"SELLER#{seller_id}"
 
 
-def customer_gsi_pk(customer_id: str) -> str:
-    return f"CUSTOMER#{customer_id}"
-
-
 def seller_gsi_sk(opened_at: str, ticket_id: str) -> str:
     return f"{opened_at}#{ticket_id}"
+
+
+def open_gsi_pk(seller_id: str) -> str:
+    return f"OPEN#{seller_id}"
+
+
+def orders_gsi_pk(seller_id: str) -> str:
+    return f"ORDERS#{seller_id}"
+
+
+def utc_iso(value: datetime) -> str:
+    """Sort-key form of an instant: UTC, so string order is time order."""
+    return value.astimezone(timezone.utc).isoformat()
 
 
 def to_attrs(item: dict) -> dict:
@@ -110,10 +125,13 @@ def ticket_item(ticket: Ticket) -> dict:
             "sla": json.dumps([_clock_dict(c) for c in ticket.sla]),
             "vault": json.dumps([[v.entry_id, v.kind, v.label] for v in ticket.vault]),
             "credentials_shared": ticket.credentials_shared,
+            "credentials_not_kept": ticket.credentials_not_kept or None,
             "message_count": ticket.message_count,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
-            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id})}
+            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id}),
+            **({"GSI3PK": open_gsi_pk(ticket.seller_id), "GSI3SK": seller_gsi_sk(opened, ticket.id)}
+               if ticket.is_open else {})}
 
 
 def early_close_item(early: EarlyClose, recorded_at: datetime) -> dict:
@@ -158,6 +176,7 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
         vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
+        credentials_not_kept=int(item.get("credentials_not_kept", 0)),
         timers_synced="GSI2PK" not in item)
 
 
@@ -217,12 +236,26 @@ def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: d
             "response": json.dumps(response), TTL_ATTRIBUTE: expires}
 
 
-def order_key(marketplace: str, order_id: str) -> dict:
-    return {"PK": f"ORDER#{marketplace}#{order_id}", "SK": "#ORDER"}
+def order_key(marketplace: str, seller_id: str, order_id: str) -> dict:
+    return {**order_partition(marketplace, order_id), "SK": f"{ORDER_SK_PREFIX}{seller_id}"}
+
+
+ORDER_SK_PREFIX = "SELLER#"
+
+
+def order_partition(marketplace: str, order_id: str) -> dict:
+    """Every seller's order of one order id (the order id is the tail: free text is safe there)."""
+    return {"PK": f"ORDER#{marketplace}#{order_id}"}
+
+
+def seller_orders_gsi_pk(seller_id: str, customer_id: str) -> str:
+    """`#` and `%` escaped in the seller id, so no (seller, customer) pair can spell another's."""
+    escaped = seller_id.replace("%", "%25").replace("#", "%23")
+    return f"ORDERS#{escaped}#{customer_id}"
 
 
 def order_item(order: Order) -> dict:
-    item = {**order_key(order.marketplace, order.order_id), "type": "order",
+    item = {**order_key(order.marketplace, order.seller_id or "", order.order_id), "type": "order",
             "marketplace": order.marketplace, "order_id": order.order_id,
             "version": order.version, "customer_id": order.customer_id,
             "seller_id": order.seller_id,
@@ -233,10 +266,13 @@ def order_item(order: Order) -> dict:
                                   for t in order.timers]),
             "refunds_issued": json.dumps(list(order.refunds_issued))}
     if order.customer_id:
-        item.update(GSI1PK=customer_gsi_pk(order.customer_id),
-                    GSI1SK=f"ORDER#{order.marketplace}#{order.order_id}")
+        item.update(GSI1PK=seller_orders_gsi_pk(order.seller_id or "", order.customer_id),
+                    GSI1SK=f"{order.marketplace}#{order.order_id}")
     if not order.timers_synced:
         item.update(GSI2PK=UNSYNCED, GSI2SK=order.subject_id)
+    if order.seller_id and order.active_until:
+        item.update(GSI3PK=orders_gsi_pk(order.seller_id),
+                    GSI3SK=f"{utc_iso(order.active_until)}#{order.marketplace}#{order.order_id}")
     return item
 
 

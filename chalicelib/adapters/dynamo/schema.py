@@ -1,12 +1,13 @@
 """The table definition, shared by local mode, tests and (as data) the deployment template."""
 from __future__ import annotations
 
-from .keys import GSI1, GSI2, TTL_ATTRIBUTE
+from .keys import GSI1, GSI2, GSI3, TTL_ATTRIBUTE
 
 KEY_SCHEMA = [{"AttributeName": "PK", "KeyType": "HASH"},
               {"AttributeName": "SK", "KeyType": "RANGE"}]
 ATTRIBUTES = [{"AttributeName": name, "AttributeType": "S"}
-              for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")]
+              for name in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK",
+                           "GSI3PK", "GSI3SK")]
 GSIS = [{"IndexName": GSI1,
          "KeySchema": [{"AttributeName": "GSI1PK", "KeyType": "HASH"},
                        {"AttributeName": "GSI1SK", "KeyType": "RANGE"}],
@@ -14,17 +15,44 @@ GSIS = [{"IndexName": GSI1,
         {"IndexName": GSI2,
          "KeySchema": [{"AttributeName": "GSI2PK", "KeyType": "HASH"},
                        {"AttributeName": "GSI2SK", "KeyType": "RANGE"}],
-         "Projection": {"ProjectionType": "KEYS_ONLY"}}]
+         "Projection": {"ProjectionType": "KEYS_ONLY"}},
+        {"IndexName": GSI3,  # sparse: open tickets and active orders per seller (the summary)
+         "KeySchema": [{"AttributeName": "GSI3PK", "KeyType": "HASH"},
+                       {"AttributeName": "GSI3SK", "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "ALL"}}]
+
+STREAM = {"StreamViewType": "NEW_IMAGE"}  # the outbox's notices reach the notifier this way
 
 
 def create_table(client, table_name: str) -> None:
-    """Create the table with on-demand billing and TTL; a no-op if it exists."""
+    """Create the table with on-demand billing, TTL and the outbox stream; if it exists, add the
+    indexes it lacks and turn the stream on (a table from before them)."""
     if table_name in client.list_tables().get("TableNames", []):
+        add_missing_indexes(client, table_name)
+        table = client.describe_table(TableName=table_name)["Table"]
+        if not table.get("StreamSpecification", {}).get("StreamEnabled"):
+            client.update_table(TableName=table_name,
+                                StreamSpecification={"StreamEnabled": True, **STREAM})
         return
     client.create_table(TableName=table_name, KeySchema=KEY_SCHEMA,
                         AttributeDefinitions=ATTRIBUTES, GlobalSecondaryIndexes=GSIS,
-                        BillingMode="PAY_PER_REQUEST")
+                        BillingMode="PAY_PER_REQUEST",
+                        StreamSpecification={"StreamEnabled": True, **STREAM})
     client.get_waiter("table_exists").wait(TableName=table_name,
                                            WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
         "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+
+
+def add_missing_indexes(client, table_name: str) -> None:
+    """A table kept from an older version (local state) gets the indexes added since, one a call.
+
+    Items written before keep no entry in the new index until they are written again.
+    """
+    have = {g["IndexName"] for g in client.describe_table(TableName=table_name)["Table"]
+            .get("GlobalSecondaryIndexes", [])}
+    for index in (g for g in GSIS if g["IndexName"] not in have):
+        names = {k["AttributeName"] for k in index["KeySchema"]}
+        client.update_table(TableName=table_name,
+                            AttributeDefinitions=[a for a in ATTRIBUTES if a["AttributeName"] in names],
+                            GlobalSecondaryIndexUpdates=[{"Create": index}])

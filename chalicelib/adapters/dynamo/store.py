@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.adapters.memory import decode_cursor, encode_cursor
+from chalicelib.adapters import aws_errors
+from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
-                                      SlotTakenError)
+                                      RequestRejectedError, SlotTakenError)
 from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
 
-from . import keys
+from chalicelib.services.outbox import by_subject, stored_notices
+
+from . import keys, outbound_keys
+
+MAX_OUTBOX_ITEM_BYTES = 350_000  # under DynamoDB's 400 KB item limit, with room for keys
 
 MUST_BE_NEW = "attribute_not_exists(PK)"
 VERSION_IS = "version = :expected"
@@ -24,6 +29,11 @@ class DynamoTicketStore:
     def __init__(self, client, table_name: str):
         self._client = client
         self._table = table_name
+
+    def companion_outbound(self):
+        """The outbound store on the same table (bootstrap's default)."""
+        from .outbound_store import DynamoOutboundStore
+        return DynamoOutboundStore(self._client, self._table)
 
     def load_ticket(self, ticket_id: str) -> Ticket | None:
         return self.load_thread(ticket_id)[0]
@@ -47,7 +57,7 @@ class DynamoTicketStore:
         except ClientError as exc:
             raise self._translate(exc, operations) from exc
         except BotoCoreError as exc:
-            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", "transact_write_items", exc) from exc
 
     def _operations(self, change: Change) -> list[dict]:
         delivery = change.delivery
@@ -67,7 +77,21 @@ class DynamoTicketStore:
                 for w in change.orders]
         ops += [self._put(keys.early_close_item(e, change.recorded_at), MUST_BE_NEW)
                 for e in change.early_closes]
+        ops += [self._put(item, MUST_BE_NEW) for item in self._outbox(change)]
         return ops
+
+    @staticmethod
+    def _outbox(change: Change) -> list[dict]:
+        """The notices, in the same transaction as the state: one item per subject, split
+        only if one would pass the item size limit."""
+        items, delivery = [], change.delivery
+        for subject, notices in by_subject(stored_notices(change)).items():
+            for n, chunk in enumerate(_chunks(notices)):
+                suffix = f"#{n}" if n else ""
+                items.append(outbound_keys.outbox_item(subject, delivery.marketplace,
+                                                       delivery.webhook_id + suffix, chunk,
+                                                       change.recorded_at))
+        return items
 
     def _versioned_put(self, item: dict, expected_version: int | None) -> dict:
         """Optimistic concurrency: create if new, else only over the version we read."""
@@ -97,9 +121,8 @@ class DynamoTicketStore:
         return self._put(item, HELD_BY, {":expected": slot.expected})
 
     def _translate(self, exc: ClientError, operations: list[dict]) -> Exception:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code != "TransactionCanceledException":
-            return DependencyError(f"DynamoDB failed: {code}")
+        if aws_errors.code_of(exc) != "TransactionCanceledException":
+            return aws_errors.translate("DynamoDB", "transact_write_items", exc)
         reasons = exc.response.get("CancellationReasons", [])
         failed = [(i, r) for i, r in enumerate(reasons) if r.get("Code") not in (None, "None")]
         for index, reason in failed:
@@ -107,6 +130,8 @@ class DynamoTicketStore:
                 return self._condition_failure(operations[index], reason.get("Item"))
         if any(r["Code"] in _RETRYABLE for _, r in failed):
             return ConcurrencyError("transaction conflict")
+        if any(r["Code"] in aws_errors.REJECTED for _, r in failed):
+            return RequestRejectedError(f"DynamoDB refused the transaction: {[r['Code'] for _, r in failed]}")
         return DependencyError(f"DynamoDB transaction cancelled: {[r['Code'] for _, r in failed]}")
 
     @staticmethod
@@ -146,6 +171,38 @@ class DynamoTicketStore:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
         return TicketPage(items=items, next_cursor=cursor)
 
+    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+        items = self._query_up_to(limit, IndexName=keys.GSI3, KeyConditionExpression="GSI3PK = :pk",
+                                  ExpressionAttributeValues=keys.to_attrs(
+                                      {":pk": keys.open_gsi_pk(seller_id)}))
+        return [keys.listed_ticket_from_item(i) for i in items]
+
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+        items = self._query_up_to(
+            limit, IndexName=keys.GSI1, ScanIndexForward=False,
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :low",
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.seller_gsi_pk(seller_id),
+                                                     ":low": keys.utc_iso(since)}))
+        return [keys.listed_ticket_from_item(i) for i in items]
+
+    def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
+        items = self._query_up_to(
+            limit, IndexName=keys.GSI3, KeyConditionExpression="GSI3PK = :pk AND GSI3SK >= :low",
+            ExpressionAttributeValues=keys.to_attrs({":pk": keys.orders_gsi_pk(seller_id),
+                                                     ":low": keys.utc_iso(active_since)}))
+        return [keys.order_from_item(i) for i in items]
+
+    def _query_up_to(self, limit: int, **params) -> list[dict]:
+        """A key-range query read page by page, stopping at `limit` items."""
+        items: list[dict] = []
+        while len(items) < limit:
+            page = self._call("query", TableName=self._table, Limit=limit - len(items), **params)
+            items += [keys.from_attrs(i) for i in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return items
+
     def load_vault(self, ticket_id: str) -> list[SealedCredential]:
         items = self._query_all(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :v)", ConsistentRead=True,
@@ -165,17 +222,24 @@ class DynamoTicketStore:
                 return count
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def load_order(self, marketplace: str, order_id: str) -> Order | None:
+    def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None:
         found = self._call("get_item", TableName=self._table, ConsistentRead=True,
-                           Key=keys.to_attrs(keys.order_key(marketplace, order_id)))
+                           Key=keys.to_attrs(keys.order_key(marketplace, seller_id, order_id)))
         return keys.order_from_item(keys.from_attrs(found["Item"])) if "Item" in found else None
 
-    def orders_for_customer(self, customer_id: str) -> list[Order]:
+    def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         items = self._query_all(
-            IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :p)",
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :s)", ConsistentRead=True,
             ExpressionAttributeValues=keys.to_attrs(
-                {":pk": keys.customer_gsi_pk(customer_id), ":p": "ORDER#"}))
+                {":pk": keys.order_partition(marketplace, order_id)["PK"], ":s": keys.ORDER_SK_PREFIX}))
         return [keys.order_from_item(i) for i in items]
+
+    def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
+        items = self._query_all(
+            IndexName=keys.GSI1, KeyConditionExpression="GSI1PK = :pk",
+            ExpressionAttributeValues=keys.to_attrs(
+                {":pk": keys.seller_orders_gsi_pk(seller_id, customer_id)}))
+        return [o for o in map(keys.order_from_item, items) if o.seller_id == seller_id]
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         try:
@@ -184,10 +248,10 @@ class DynamoTicketStore:
                 UpdateExpression="REMOVE GSI2PK, GSI2SK", ConditionExpression=VERSION_IS,
                 ExpressionAttributeValues=keys.to_attrs({":expected": version}))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise DependencyError(f"DynamoDB update_item failed: {type(exc).__name__}") from exc
+            if aws_errors.code_of(exc) != "ConditionalCheckFailedException":
+                raise aws_errors.translate("DynamoDB", "update_item", exc) from exc
         except BotoCoreError as exc:
-            raise DependencyError(f"DynamoDB unreachable: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", "update_item", exc) from exc
 
     def unsynced_subjects(self, limit: int = 100) -> list[str]:
         page = self._call("query", TableName=self._table, IndexName=keys.GSI2, Limit=limit,
@@ -208,7 +272,19 @@ class DynamoTicketStore:
         try:
             return getattr(self._client, operation)(**params)
         except (ClientError, BotoCoreError) as exc:
-            raise DependencyError(f"DynamoDB {operation} failed: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", operation, exc) from exc
+
+
+def _chunks(notices: list) -> list[list]:
+    chunks, size = [[]], 0
+    for notice in notices:
+        weight = len(json.dumps(outbound_keys.notice_dict(notice)).encode())
+        if chunks[-1] and size + weight > MAX_OUTBOX_ITEM_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(notice)
+        size += weight
+    return chunks
 
 
 def _list_filters(query: TicketQuery) -> tuple[list[str], dict]:

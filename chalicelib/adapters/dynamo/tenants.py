@@ -5,7 +5,7 @@ import time
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.domain.errors import DependencyError
+from chalicelib.adapters import aws_errors
 from chalicelib.domain.model import Marketplace, Seller
 
 from . import keys
@@ -42,7 +42,7 @@ class DynamoTenants:
         try:
             found = self._client.get_item(TableName=self._table, Key=keys.to_attrs(key))
         except (ClientError, BotoCoreError) as exc:
-            raise DependencyError(f"DynamoDB get_item failed: {type(exc).__name__}") from exc
+            raise aws_errors.translate("DynamoDB", "get_item", exc) from exc
         item = keys.from_attrs(found["Item"]) if "Item" in found else None
         self._cache[cache_key] = (self._monotonic(), item)
         return item

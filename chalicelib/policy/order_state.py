@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
 
-from chalicelib.domain.decisions import Action, Decision
+from chalicelib.domain.actions import IssueRefund
+from chalicelib.domain.decisions import Decision
 from chalicelib.domain.model import Order, Payment, Refund, Timer
 
-from ..profile import Profile
-from . import settled_payments
-from .duplicates import duplicate_of, duplicate_refund_due, originals
-from .refunds import refund_verdict
+from .facts import TicketPast
+from .money import settled_payments
+from .money.duplicates import duplicate_of, duplicate_refund_due, originals
+from .money.refunds import refund_verdict
+from .profile import Profile
 
 DUPLICATE_REFUND = "duplicate_refund"
 VERDICT_OUTCOME = {"eligible": "accept", "seller_discretion": "flag", "ineligible": "reject"}
@@ -34,10 +35,10 @@ def with_refund(order: Order, refund: Refund) -> Order:
                    customer_id=order.customer_id or refund.customer_id)
 
 
-def derive(profile: Profile, order: Order, *, zone: str,
-           had_ticket_before: Callable[[Refund], bool]) -> tuple[Order, tuple[Decision, ...]]:
+def derive(profile: Profile, order: Order, *,
+           tickets_before: tuple[TicketPast, ...] = ()) -> tuple[Order, tuple[Decision, ...]]:
     """New decisions (each made once) and the timers the order now wants."""
-    new = _duplicates(profile, order) + _verdicts(profile, order, zone, had_ticket_before)
+    new = _duplicates(profile, order) + _verdicts(profile, order, tickets_before)
     order = replace(order, decisions=order.decisions + new)
     return _with_timers(profile, order), new
 
@@ -66,8 +67,8 @@ def _duplicates(profile: Profile, order: Order) -> tuple[Decision, ...]:
     return tuple(found)
 
 
-def _verdicts(profile: Profile, order: Order, zone: str,
-              had_ticket_before: Callable[[Refund], bool]) -> tuple[Decision, ...]:
+def _verdicts(profile: Profile, order: Order,
+              tickets_before: tuple[TicketPast, ...]) -> tuple[Decision, ...]:
     """PS-7: each refund request gets a verdict once the purchase it refers to is known."""
     rule = profile.rule_of_type("refund_window")
     purchases = originals(settled_payments(order.payments))
@@ -80,8 +81,8 @@ def _verdicts(profile: Profile, order: Order, zone: str,
             continue
         verdict = refund_verdict(
             purchased_at=purchased_at, requested_at=request.at, reason=request.reason or "other",
-            product_downloaded=request.product_downloaded, zone=zone,
-            had_support_ticket_before=had_ticket_before(request),
+            product_downloaded=request.product_downloaded, zone=profile.zone,
+            had_support_ticket_before=_had_ticket(order, request, tickets_before),
             right_months=rule.params.right_months, discretion_months=rule.params.discretion_months)
         found.append(Decision(rule=rule.id, outcome=VERDICT_OUTCOME[verdict.outcome],
                               code=verdict.outcome, policy=profile.ref,
@@ -91,10 +92,17 @@ def _verdicts(profile: Profile, order: Order, zone: str,
     return tuple(found)
 
 
+def _had_ticket(order: Order, request: Refund, tickets: tuple[TicketPast, ...]) -> bool:
+    """PS-7 'contacted after-sales support before': a ticket on the product before the request."""
+    products = {p.product_id for p in order.payments}
+    return any(t.product_id in products and t.opened_at < request.at for t in tickets)
+
+
 def _with_timers(profile: Profile, order: Order) -> Order:
     wanted = []
     for decision in order.decisions:
-        duplicate = decision.evidence.get("duplicate") if decision.code == "duplicate_payment" else None
+        is_duplicate = decision.code == "duplicate_payment"
+        duplicate = decision.evidence.get("duplicate") if is_duplicate else None
         if duplicate and duplicate not in order.refunds_issued:
             due = datetime.fromisoformat(decision.evidence["refund_due"])
             kind = f"{DUPLICATE_REFUND}:{duplicate}"
@@ -106,7 +114,8 @@ def _with_timers(profile: Profile, order: Order) -> Order:
     return replace(order, timers=tuple(wanted), timers_synced=False)
 
 
-def refund_duplicate(profile: Profile, order: Order, kind: str) -> tuple[Order, tuple[Decision, ...], tuple[Action, ...]]:
+def refund_duplicate(profile: Profile, order: Order,
+                     kind: str) -> tuple[Order, tuple[Decision, ...], tuple[IssueRefund, ...]]:
     """The duplicate_refund timer fired: ask for the refund, exactly once per payment."""
     payment_id = kind.split(":", 1)[1]
     rule = profile.rule_of_type("duplicate_payment")
@@ -117,4 +126,4 @@ def refund_duplicate(profile: Profile, order: Order, kind: str) -> tuple[Order, 
                         evidence={"payment_id": payment_id})
     order = replace(order, refunds_issued=order.refunds_issued + (payment_id,),
                     decisions=order.decisions + (decision,))
-    return _with_timers(profile, order), (decision,), (Action("refund", {"payment_id": payment_id}),)
+    return _with_timers(profile, order), (decision,), (IssueRefund(payment_id),)
