@@ -2,7 +2,7 @@
 
 The lexicons catch the phrasings someone thought of; the model generalises from examples
 to the ones nobody listed ("Expect visitors, I have your home address"). Weights are data
-(`model/weights.json`, trained at build time by `python -m chalicelib.text.train_model`
+(`model/weights.json`, trained at build time by `python -m textbuild.train_model`
 from `tests/data/lexicons`, `evaluation/training` and the dev split of the independent set,
 never its test split), inference is a dictionary look-up per feature: no numpy, no sklearn.
 Features come from the matching view of normalise.py (folded, leetspeak undone), and a word

@@ -11,7 +11,7 @@ always quotes what the customer wrote:
 - `matching(reader view)`: for the lexicons and the classifier. Casefolded, diacritics
   removed, line breaks and `_` as spaces, leetspeak inside words undone (`k1ll` -> `kill`),
   letters spaced out or dotted collapsed (`k i l l`, `k.i.l.l` -> `kill`).
-The confusables table is data built from a pinned package (see build_confusables.py).
+The confusables table is data built from a pinned package (see textbuild/confusables.py).
 """
 from __future__ import annotations
 

@@ -3,14 +3,15 @@ import json
 
 import pytest
 
-from chalicelib.text import model, train_model
+from chalicelib.text import model
+from textbuild import train_model
 from chalicelib.text.lexicons import judge_all
 
 
 def test_the_shipped_weights_were_trained_on_the_current_data_and_code():
     shipped = json.loads(model.WEIGHTS.read_text(encoding="utf-8"))
     assert shipped["data_sha256"] == train_model.data_hash(), \
-        "retrain: .venv/bin/python -m chalicelib.text.train_model"
+        "retrain: .venv/bin/python -m textbuild.train_model"
 
 
 def test_the_model_never_trains_on_the_independent_test_split():

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from chalicelib.text import build_confusables
+from textbuild import confusables as build_confusables
 from chalicelib.text.analysis import analyse
 from chalicelib.text.lexicons import classify
 from chalicelib.text.normalise import for_matching, is_blank, reader

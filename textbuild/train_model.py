@@ -1,4 +1,4 @@
-"""Train the category model at build time: `.venv/bin/python -m chalicelib.text.train_model`.
+"""Train the category model at build time: `.venv/bin/python -m textbuild.train_model`.
 
 Training data, all written inside the project (never the independent test split, never
 the measuring corpora of TICKETWARDEN_EVAL_DIR):
@@ -25,7 +25,7 @@ from chalicelib.text import lexicons, model
 from chalicelib.text import normalise as normalise_module
 from chalicelib.text.normalise import for_matching
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (ROOT / "tests" / "data" / "lexicons", ROOT / "evaluation" / "training")
 DEV = ROOT / "evaluation" / "independent"
 MODELLED = ("threat", "third_party_conflict", "merchant_site_work", "incompatible_developments",

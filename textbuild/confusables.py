@@ -4,7 +4,7 @@ The package ships Unicode's confusables.txt (UTS #39) as JSON (900 KB, 9,600 ent
 Lambda only needs the letters that look like a Latin letter, so this keeps the ~1,300 of them
 whose look-alike is one ASCII letter and that are not themselves Latin letters (é stays é).
 `tests/unit/test_normalise.py` rebuilds the table and fails if it drifts from the package.
-Run: `.venv/bin/python -m chalicelib.text.build_confusables`.
+Run: `.venv/bin/python -m textbuild.confusables`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import os
 import unicodedata
 from pathlib import Path
 
-TABLE = Path(__file__).with_name("confusables_latin.json")
+TABLE = Path(__file__).resolve().parents[1] / "chalicelib" / "text" / "confusables_latin.json"
 
 
 def build() -> dict[str, str]:
