@@ -10,7 +10,8 @@ from pathlib import Path
 
 from evaluation.data import require_eval_dir
 
-SECTIONS = ("language_eval", "questions_eval", "lexicon_eval", "threat_eval", "credentials_eval")
+SECTIONS = ("independent_eval", "language_eval", "questions_eval", "lexicon_eval", "threat_eval",
+            "credentials_eval")
 OUTPUT = Path(__file__).resolve().parents[1] / "EVALUATION.md"
 HEADER = """# Evaluation of the text analysis
 

@@ -138,13 +138,19 @@ def _length_bands() -> str:
 
 
 def _band_row(label: str, band: str, english: list, others: list) -> str:
-    rejected = sum(g.language not in (None, "en") for g in english)
-    accepted = sum(g.language == "en" for g in others)
+    rejected = sum(_not_english(g) for g in english)
+    accepted = sum(g.language == "en" and not _not_english(g) for g in others)
     return (
         f"| {label} | {band} | {len(english)} | {_pct(rejected, len(english))} "
         f"| {_pct(_undetermined(english), len(english))} | {len(others)} "
         f"| {_pct(accepted, len(others))} | {_pct(_undetermined(others), len(others))} |"
     )
+
+
+def _not_english(guess: LanguageGuess) -> bool:
+    """Judged not English: the main language, or a confidently detected part (issue 16)."""
+    return guess.language not in (None, "en") or any(
+        s.language != "en" and s.probability >= 0.9 for s in guess.segments)
 
 
 def _undetermined(guesses: list[LanguageGuess]) -> int:

@@ -3,23 +3,29 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from . import language, lexicons, questions
+from . import language, lexicons, normalise, questions
 from .facts import LexiconHit, TextFacts
 
 
 def analyse(body: str, categories: Iterable[str] = ()) -> TextFacts:
-    """Language, questions and the lexicon categories the profile uses (and only those)."""
-    guess = language.detect_language(body)
-    counted = questions.count_questions(body, guess.language)
-    matches = lexicons.classify_all(body, tuple(categories)) if categories else {}
+    """Language, questions and the lexicon categories the profile uses (and only those).
+
+    The message is normalised once (normalise.py) and every judgement reads that view."""
+    view = normalise.reader(body)
+    guess = language.detect_language(view)
+    counted = questions.count_questions(view, guess.language)
+    matches = lexicons.judge_all(normalise.matching(view), tuple(categories)) \
+        if categories else {}
     return TextFacts(
         language=guess.language, language_probability=guess.probability,
         language_reason=guess.reason, cleaned_chars=guess.cleaned_chars,
         question_count=counted.count, questions=counted.questions,
-        lexicons={c: LexiconHit(c, m.matched, m.negated) for c, m in matches.items()})
+        lexicons={c: LexiconHit(c, m.matched, m.negated, m.probability, m.unsure)
+                  for c, m in matches.items()},
+        language_segments=tuple((s.language, s.probability, s.letters) for s in guess.segments))
 
 
 def warm_up() -> None:
     """Load language profiles and lexicons now: the Lambda init phase, not the first request."""
     language.warm_up()
-    lexicons.classify_all("warm up")
+    lexicons.judge_all("warm up", lexicons.CATEGORIES)

@@ -3,8 +3,15 @@
 Language detection and question counting must judge what the customer wrote, not the
 English log or the `?` of a query string they pasted. Whole lines that are machine text
 become empty lines, so paragraph breaks survive for sentence splitting.
+
+Code is judged by what it looks like, not by how it is marked up: a fenced, indented or
+backticked block of plain prose is prose (issue 16: French hidden in a code fence is still
+French), and a log line keeps the customer's sentence written after it on the same line.
+`keep_quoted=True` (language detection) also keeps prose quoted with `>` or in quotes: the
+reader sees it; question counting leaves it out (a quoted question was someone else's).
 """
 
+import functools
 import re
 
 FENCED_CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
@@ -55,37 +62,118 @@ REPLY_HEADER = re.compile(
     re.M,
 )
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s")
+CODE_SIGNAL = re.compile(
+    r"[{}();=<>$\[\]\\|&]|->|::|\b(?:function|return|var|const|let|def|class|import|echo|public"
+    r"|private|null|true|false|SELECT|FROM|WHERE|INSERT|UPDATE)\b|^\s*(?://|#|/\*|\*)", re.M)
+CODE_LINE_END = re.compile(r"[;{}]\s*$", re.M)
+WORD = re.compile(r"[^\W\d_]{2,}")
+PROSE_BREAK = re.compile(r"\s+[-–—|]{1,2}\s+|(?<=[.!?\]])\s+(?=[A-Za-zÀ-ÿ])")
+RELATIVE_URL = re.compile(r"(?<![\w])(?:\.{0,2}/[\w\-.~%/]*)?\?[\w\-.~%\[\]]+=[^\s]*|(?<![\w.])"
+                          r"(?:/[\w\-.~%]+)+/?(?=[\s?,.;:!)]|$)")
+SQL = re.compile(r"(?-i:\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE)\b)[^;\n`\"]*?(?-i:\b(?:FROM|INTO|SET"
+                 r"|WHERE|VALUES)\b)[^;\n`\"]*?(?=;|\.\s|[`\"]|$);?|\bselect\b[^;\n`\"]{1,200}?\bfrom\b"
+                 r"[^;\n`\"]*?\bwhere\b[^;\n`\"]*?(?=;|\.\s|[`\"]|$);?")
+SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=[^\s'])[^'\n]{3,300}?(?<=[^\s'])'(?![\w'])")
+PLACEHOLDER = re.compile(r"(?<=[=(,])\s*\?+|\?+(?=\s*[,)])")
 BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 SPACE_RUNS = re.compile(r"[ \t]{2,}")
 
 
-def strip_noise(text: str) -> str:
-    """Return the customer's own prose, with pasted machine text removed."""
+@functools.lru_cache(maxsize=16)
+def strip_noise(text: str, *, keep_quoted: bool = False, drop_quoted: bool = False) -> str:
+    """Return the customer's own prose, with pasted machine text removed (cached: language
+    detection and question counting clean the same message)."""
     text = text.replace("\r\n", "\n")
-    text = FENCED_CODE.sub("\n", text)
-    text = QUOTED_LINE.sub("", text)
+    text = FENCED_CODE.sub(_fenced, text)
+    text = QUOTED_LINE.sub(_quoted_line if keep_quoted else "", text)
     text = REPLY_HEADER.sub("", text)
-    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = [_clean_line(line, keep_quoted, drop_quoted) for line in text.split("\n")]
     text = "\n".join(lines)
     return BLANK_RUNS.sub("\n\n", text).strip()
 
 
-def _clean_line(line: str) -> str:
-    if _is_indented_code(line) or LOG_LINE.match(line):
+def looks_like_prose(text: str) -> bool:
+    """Three words or more, and almost none of the brackets, operators and keywords of code."""
+    words = WORD.findall(text)
+    if len(words) < 3 or CODE_LINE_END.search(text):
+        return False
+    return len(CODE_SIGNAL.findall(text)) <= len(words) / 12
+
+
+def _fenced(match: re.Match[str]) -> str:
+    """A fenced block of prose is prose; of code, a paragraph break."""
+    inner = match.group().strip("`~\n")
+    body = inner.split("\n", 1)[1] if "\n" in inner and re.fullmatch(r"\w*", inner.split("\n")[0]) \
+        else inner
+    return f"\n{body}\n" if looks_like_prose(body) else "\n"
+
+
+def _quoted_line(match: re.Match[str]) -> str:
+    line = match.group().lstrip(" \t>")
+    return line if looks_like_prose(line) else ""
+
+
+def _clean_line(line: str, keep_quoted: bool = False, drop_quoted: bool = False) -> str:
+    if _is_indented_code(line):
         return ""
-    for pattern in (URL, EMAIL, INLINE_CODE, PHP_TAGS, HTML_TAG):
+    if LOG_LINE.match(line):
+        line = _prose_after_log(line)
+    for pattern in (URL, EMAIL):
         line = pattern.sub(" ", line)
-    line = QUOTED_SPAN.sub(_drop_machine_quote, line)
-    for pattern in (LOG_MARKER, WINDOWS_PATH, UNIX_PATH, RELATIVE_PATH, CLASS_PATH):
+    line = INLINE_CODE.sub(_inline_code, line)
+    line = SQL.sub(" ", line)
+    for pattern in (PHP_TAGS, HTML_TAG):
+        line = pattern.sub(" ", line)
+    quote = _keep_quote if keep_quoted else _drop_sentence_quote if drop_quoted else _drop_machine_quote
+    line = QUOTED_SPAN.sub(quote, line)
+    if drop_quoted or keep_quoted:
+        line = SINGLE_QUOTED.sub(quote, line)
+    line = LOG_MARKER.sub(lambda found: f" {_prose_after_log(found.group())}", line)
+    for pattern in (WINDOWS_PATH, UNIX_PATH, RELATIVE_PATH, CLASS_PATH, RELATIVE_URL, PLACEHOLDER):
         line = pattern.sub(" ", line)
     return SPACE_RUNS.sub(" ", line).strip()
 
 
+def _prose_after_log(line: str) -> str:
+    """The customer's words after a pasted log line (`... on null -- how do I fix it?`)."""
+    pieces = PROSE_BREAK.split(line)
+    kept: list[str] = []
+    for piece in reversed(pieces[1:]):
+        if not _is_plain_sentence(piece):
+            break
+        kept.insert(0, piece)
+    return " ".join(kept)
+
+
+def _is_plain_sentence(piece: str) -> bool:
+    words = len(WORD.findall(piece))
+    return (words >= 2 or words == 1 and piece.rstrip().endswith("?")) \
+        and not MACHINE_SIGNAL.search(piece.rstrip("?!. "))
+
+
 def _is_indented_code(line: str) -> bool:
-    """Four spaces or a tab start a Markdown code line, unless it is a nested list item."""
-    return line.startswith(("    ", "\t")) and not LIST_MARKER.match(line)
+    """Four spaces or a tab start a Markdown code line, unless it is a list item or prose."""
+    return (line.startswith(("    ", "\t")) and not LIST_MARKER.match(line)
+            and not looks_like_prose(line))
+
+
+def _inline_code(match: re.Match[str]) -> str:
+    inner = match.group()[1:-1]
+    return f" {inner} " if looks_like_prose(inner) else " "
 
 
 def _drop_machine_quote(match: re.Match[str]) -> str:
     """A quoted UI prompt or log message is not the customer's own sentence or question."""
     return " " if MACHINE_SIGNAL.search(match.group()) else match.group()
+
+
+def _drop_sentence_quote(match: re.Match[str]) -> str:
+    """For questions: a quoted sentence (UI message, someone's words) is not the customer's ask."""
+    inner = match.group()[1:-1]
+    return " " if MACHINE_SIGNAL.search(inner) or re.search(r"[.!?]\s*$", inner) else match.group()
+
+
+def _keep_quote(match: re.Match[str]) -> str:
+    """For the language: quoted prose is read too, quoted machine text is not."""
+    inner = match.group()[1:-1]
+    return match.group() if looks_like_prose(inner) else _drop_machine_quote(match)

@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class LexiconHit:
+    """`matched` non-empty: the category is recognised (lexicon words or the model's evidence);
+    `unsure`: the model leans towards it without confidence, the seller should look."""
+
     category: str
     matched: tuple[str, ...]
     negated: tuple[str, ...] = ()
+    probability: float | None = None
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,13 @@ class TextFacts:
     question_count: int
     questions: tuple[str, ...]
     lexicons: dict[str, LexiconHit] = field(default_factory=dict)
+    language_segments: tuple[tuple[str, float, int], ...] = ()
+    """(language, probability, letters) of stretches of a long message, sampled across it."""
 
     def hit(self, category: str) -> LexiconHit | None:
         found = self.lexicons.get(category)
         return found if found and found.matched else None
+
+    def unsure(self, category: str) -> LexiconHit | None:
+        found = self.lexicons.get(category)
+        return found if found and not found.matched and found.unsure else None

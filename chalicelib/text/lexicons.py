@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Iterable, NoReturn
 
 from chalicelib import yaml_files
+from chalicelib.text import model
+from chalicelib.text.normalise import Normalised, for_matching
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
 CATEGORIES: tuple[str, ...] = (
@@ -35,22 +37,12 @@ class LexiconMatch:
     category: str
     matched: tuple[str, ...]
     negated: tuple[str, ...]
+    probability: float | None = None
+    unsure: tuple[str, ...] = ()
 
     @property
     def hit(self) -> bool:
         return bool(self.matched)
-
-
-@dataclass(frozen=True)
-class _FoldedText:
-    """Text casefolded without diacritics; `origin[i]` is the source index of folded char i."""
-
-    source: str
-    text: str
-    origin: tuple[int, ...]
-
-    def evidence(self, start: int, end: int) -> str:
-        return self.source[self.origin[start] : self.origin[end - 1] + 1]
 
 
 @dataclass(frozen=True)
@@ -60,19 +52,26 @@ class Lexicon:
     pattern: re.Pattern[str]
     negation: re.Pattern[str]
 
-    def match(self, folded: _FoldedText) -> LexiconMatch:
+    def match(self, folded: Normalised) -> LexiconMatch:
         matched: dict[str, None] = {}
         negated: dict[str, None] = {}
         for found in self.pattern.finditer(folded.text):
             words = folded.evidence(found.start(), found.end())
-            is_negated = self._is_negated(folded.text, found.start())
+            is_negated = self._is_negated(folded.text, found.start(), found.end())
             (negated if is_negated else matched)[words] = None
         return LexiconMatch(self.category, tuple(matched), tuple(negated))
 
-    def _is_negated(self, text: str, start: int) -> bool:
+    def _is_negated(self, text: str, start: int, end: int | None = None) -> bool:
+        """A cue just before the match in its clause, or a denial in the next sentence
+        ("custom overrides may cause conflicts. We don't have any")."""
         clause = _SCOPE_BREAK.split(text[max(0, start - _LOOK_BACK_CHARS) : start])[-1]
         window = " ".join(_TOKEN.findall(clause)[-NEGATION_WINDOW:])
-        return bool(window) and self.negation.search(window) is not None
+        if window and self.negation.search(window) is not None:
+            return True
+        if end is None:
+            return False
+        following = model.SENTENCE.split(text[end : end + _LOOK_BACK_CHARS], maxsplit=1)
+        return len(following) == 2 and model.DENIAL.match(following[1]) is not None
 
 
 def _strip_marks(text: str) -> str:
@@ -80,35 +79,52 @@ def _strip_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    """Cached: a message repeats few distinct characters, and normalising each costs ~1 µs."""
-    return _strip_marks(char).casefold()
+def _fold(text: "str | Normalised") -> Normalised:
+    """The matching view of the shared normalisation (analysis.py builds it once per message)."""
+    return text if isinstance(text, Normalised) else for_matching(text)
 
 
-def _fold(text: str) -> _FoldedText:
-    """Fold char by char so every match maps back to the customer's own words."""
-    pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded.isspace():
-            folded = "\n" if char in "\n\r\u2028\u2029" else " "
-            if pieces and (pieces[-1] == folded or pieces[-1] == "\n"):
-                continue
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    return _FoldedText(text, "".join(pieces), tuple(origin))
-
-
-def classify(text: str, category: str) -> LexiconMatch:
+def classify(text: "str | Normalised", category: str) -> LexiconMatch:
+    """The lexicon alone; `judge_all` is what the rules read (the model, lexicons as evidence)."""
     return _lexicon(category).match(_fold(text))
 
 
-def classify_all(text: str, categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
+def classify_all(text: "str | Normalised", categories: Iterable[str] | None = None) -> dict[str, LexiconMatch]:
+    """The lexicons alone (what they match and what is negated), every category by default."""
     folded = _fold(text)
     wanted = CATEGORIES if categories is None else tuple(categories)
     return {category: _lexicon(category).match(folded) for category in wanted}
+
+
+def judge_all(text: "str | Normalised", categories: Iterable[str]) -> dict[str, LexiconMatch]:
+    """Lexicons, then for each modelled category the model over n-grams and lexicon flags:
+    above its threshold it is recognised, between the flag and the threshold it is unsure."""
+    folded = _fold(text)
+    matches = {category: _lexicon(category).match(folded) for category in categories}
+    if not any(category in model.weights() for category in matches):
+        return matches
+    found = model.features(folded.text)
+    return {category: _judged(match, found) for category, match in matches.items()}
+
+
+def lexicon_flag(match: LexiconMatch) -> tuple[str, ...]:
+    """The lexicon's verdict as a model feature: matched, only negated, or nothing."""
+    return (match.category,) if match.matched else (f"{match.category}!neg",) \
+        if match.negated else ()
+
+
+def _judged(match: LexiconMatch, found: set[str]) -> LexiconMatch:
+    found = found | {f"l:{flag}" for flag in lexicon_flag(match)}
+    scored = model.score(match.category, found)
+    if scored is None:
+        return match
+    refuse_at, flag_at = model.thresholds(match.category)
+    evidence = match.matched or scored.evidence or (f"model p={scored.probability:.2f}",)
+    if scored.probability >= refuse_at:
+        return replace(match, matched=evidence, probability=scored.probability)
+    unsure = evidence if scored.probability >= flag_at else ()
+    return replace(match, matched=(), negated=match.negated + match.matched,
+                   probability=scored.probability, unsure=unsure)
 
 
 def _lexicon(category: str) -> Lexicon:

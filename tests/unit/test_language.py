@@ -128,3 +128,37 @@ def test_any_text_gets_a_guess_and_an_undetermined_guess_has_no_probability(text
     guess = detect_language(text, min_chars=5)
     assert guess.reason in ("detected", "too_short", "no_letters", "error")
     assert (guess.language is None) == (guess.probability == 0.0)
+
+
+FILLER = "We love the module and the support has always been great, thanks a lot. " * 14
+
+
+def test_english_filler_before_french_does_not_hide_it():
+    guess = detect_language(f"{FILLER}\n\n{FRENCH}")
+    assert guess.language == "en"
+    assert "fr" in {segment.language for segment in guess.segments if segment.probability > 0.9}
+
+
+def test_a_french_request_in_a_code_fence_is_french():
+    assert detect_language(f"Hi\n\n```\n{FRENCH}\n```").language == "fr"
+
+
+def test_a_french_request_in_quotes_is_french():
+    assert detect_language(f'Hi,\n\n"{FRENCH}"\n\nThanks').language == "fr"
+
+
+def test_a_french_review_quoted_inside_an_english_request_leaves_it_english():
+    text = ('One of our customers wrote: "Impossible de finir ma commande, le bouton ne répond '
+            'pas." Can you check if this is caused by your One Page Checkout module?')
+    assert detect_language(text).language == "en"
+
+
+def test_a_bulleted_list_of_short_english_questions_is_english():
+    text = ("- Does it support multistore?\n- Is there a trial?\n- Can I install it myself?\n"
+            "- Do you offer updates?")
+    assert detect_language(text).language == "en"
+
+
+def test_zero_width_characters_inside_words_do_not_change_the_language():
+    text = ENGLISH.replace("e", "e\u200b")
+    assert detect_language(text).language == "en"

@@ -1,9 +1,12 @@
 """CMSmart rules (seed 000), each through the built-in profile, named after its rule id."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from chalicelib.domain.model import Author, TicketStatus
 from chalicelib.policy.profile import built_in_profiles
 from chalicelib.policy.rules.open_tickets import SlotHolder, concurrent_issue, opened_key, second_issue
+from chalicelib.text.facts import LexiconHit
 from tests.builders import T0
 from tests.policy_builders import context, decisions, facts, message, minutes, rules_fired, ticket
 
@@ -132,3 +135,32 @@ def test_several_rules_are_ordered_most_severe_first():
     fired = decisions(context(msg=message(assignee=None),
                               text=facts(questions=5, lexicons=["customization"])))
     assert [d.rule for d in fired] == ["CMS-1", "CMS-3", "CMS-10"]
+
+
+def test_cms_1_a_blank_looking_assignee_is_missing():
+    for blank in (" ", "\u200b", "\u00a0\u2060"):
+        assert rules_fired(context(msg=message(assignee=blank))) == {"CMS-1": "unassigned"}
+
+
+def test_cms_2_a_follow_up_in_french_is_rejected_too():
+    fired = decisions(context(text=facts(language="fr", probability=0.99), opening=False))
+    assert [(d.rule, d.outcome, d.evidence["detected"]) for d in fired] == [("CMS-2", "reject", "fr")]
+
+
+def test_cms_2_a_short_follow_up_that_cannot_be_judged_is_left_alone():
+    fired = decisions(context(text=facts(language=None, probability=0.0, cleaned=7), opening=False))
+    assert [d.rule for d in fired] == []
+
+
+def test_cms_2_an_english_message_with_a_french_part_is_rejected_and_names_it():
+    text = replace(facts(), language_segments=(("en", 0.99, 900), ("fr", 0.99, 150)))
+    fired = decisions(context(text=text))
+    assert [(d.rule, d.code, d.evidence["part"]) for d in fired] == [("CMS-2", "language", "fr")]
+
+
+def test_cms_10_low_confidence_flags_for_the_seller_and_refuses_nothing():
+    unsure = LexiconHit("customization", (), probability=0.4, unsure=("add an option",))
+    text = replace(facts(), lexicons={"customization": unsure})
+    fired = decisions(context(text=text))
+    assert [(d.rule, d.outcome, d.evidence["matched"]) for d in fired] == [
+        ("CMS-10", "flag", ["add an option"])]

@@ -11,6 +11,7 @@ from pydantic import Field
 from chalicelib.domain.decisions import Decision
 from chalicelib.domain.model import Author, Message
 from chalicelib.policy.context import RuleContext
+from chalicelib.text.normalise import is_blank
 
 from .base import Params, decide
 
@@ -21,7 +22,7 @@ class NoParams(Params):
 
 def assignee_required(ctx: RuleContext, rule_id: str, params: NoParams) -> Decision | None:
     """CMS-1: a new issue names the support person it is for."""
-    if ctx.message.assignee:
+    if not is_blank(ctx.message.assignee):  # " " or a zero-width space names nobody
         return None
     return decide(ctx, rule_id, "reject", "unassigned", "the issue is not assigned to a support person")
 
