@@ -112,7 +112,9 @@ def test_whatif_shadow_summarises_what_the_shadow_rule_would_have_done(stack, ti
 
 def test_an_invalid_candidate_profile_names_its_file_line_and_key(stack, tickets):
     bad = stack[2].parent / "bad.yaml"
-    bad.write_text((BUILT_IN / "cmsmart.yaml").read_text().replace("{min: 1, max: 3}", "{min: 1, max: 0}"))
+    text = (BUILT_IN / "cmsmart.yaml").read_text()
+    line = text[: text.index("{min: 1, max: 3}")].count("\n") + 1
+    bad.write_text(text.replace("{min: 1, max: 3}", "{min: 1, max: 0}"))
     done = cli(stack, "--profile", str(bad), "--seller", "watcher")
     assert done.returncode != 0 and done.stdout == ""
-    assert f"{bad}:16: rules[2].params.max: Input should be greater than or equal to 1" in done.stderr
+    assert f"{bad}:{line}: rules[2].params.max: Input should be greater than or equal to 1" in done.stderr
