@@ -30,9 +30,14 @@ def run(calls: dict, cpu: dict, sim: dict) -> dict:
     slow = FULL_VCPU_MB / (MEMORY_GB * 1024)
     api_cpu, timer_cpu = cpu["memory"]["mean"], sim["timer_cpu_ms"]
     api_ms, timer_ms = api_cpu * slow + io(hooks), timer_cpu * slow + io(timer_rows)
-    q = {"api": 1.0, "lambda_req": 1 + timers,
-         "gb_s": MEMORY_GB * (api_ms + timers * timer_ms) / 1000,
-         "wru": per("wru_mean", rows) + per("gsi_mean", rows), "rru": per("rru_mean", rows),
+    # the notifier's schedule syncs: at most one invocation per cue cleared (batches share them)
+    stream_calls = per("after_ddb_mean", rows)
+    stream_ms = (LATENCY_MS["UpdateItem"] * stream_calls
+                 + LATENCY_MS["scheduler"] * per("after_sched_mean", rows))  # per webhook
+    q = {"api": 1.0, "lambda_req": 1 + timers + stream_calls,
+         "gb_s": MEMORY_GB * (api_ms + timers * timer_ms + stream_ms) / 1000,
+         "wru": sum(per(k, rows) for k in ("wru_mean", "gsi_mean", "after_wru_mean", "after_gsi_mean")),
+         "rru": per("rru_mean", rows),
          "sched": timers, "kms": per("kms_mean", rows),
          "log_gb": (cpu["memory"]["log_bytes"] + PLATFORM_LOG_BYTES) * (1 + timers) / 2**30}
     cost = {k: q[k] * PRICE[k] * M for k in q}  # $ per 1M webhooks

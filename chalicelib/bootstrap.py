@@ -50,11 +50,12 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
     clock = clock or (OffsetClock() if settings.local_mode else SystemClock())
     profiles = Profiles(tenants=tenants, catalog=ProfileCatalog(settings.profile_dirs))
     timer_sync = TimerSync(store=store, scheduler=scheduler)
+    if hasattr(store, "stream_to"):  # the in-memory store's stream: delivered as it commits
+        store.stream_to(timer_sync.consume)
     vault = vault or _kms_vault(settings)
     loader = Loader(store=store, profiles=profiles)
     handlers = WebhookHandlers(store=store, loader=loader, profiles=profiles,
-                               keeper=CredentialKeeper(vault), analyse=_analyser(),
-                               timer_sync=timer_sync)
+                               keeper=CredentialKeeper(vault), analyse=_analyser())
     wall_clock = wall_clock or SystemClock()
     ingest = WebhookIngest(tenants=tenants, handlers=handlers, clock=clock, wall_clock=wall_clock)
     url_guard = url_guard or _url_guard(settings)
@@ -68,7 +69,7 @@ def build(*, settings: Settings | None = None, store: TicketStore | None = None,
                                          vault=vault),
                     summary=SummaryService(store=store, profiles=profiles,
                                            endpoints=StoredEndpointHealth(outbound.store)),
-                    timers=TimerHandlers(store=store, loader=loader, timer_sync=timer_sync,
+                    timers=TimerHandlers(store=store, loader=loader,
                                          clock=clock, dispatcher=outbound.dispatcher),
                     timer_sync=timer_sync, outbound=outbound)
 

@@ -24,6 +24,8 @@ from .faults import FaultPlan, FaultyStore, FaultyTimers, FaultyVault
 
 SECRET = "whsec_c29hay1ub3QtdXNlZC1zaWduYXR1cmVzLWFyZS1za2lwcGVk"
 FIRE_ATTEMPTS = 3  # the Scheduler retries a failed invocation; later rounds try again
+STREAM_LOSS = 0.5  # of the fault rate: a timer record that never reaches the consumer (past the
+                   # stream's 24 h retention, or parked in its failure queue)
 
 
 def tenants() -> InMemoryTenants:
@@ -55,6 +57,13 @@ class BaseEnv:
         self.timed |= {w.ticket.id for w in change.tickets} | {w.order.subject_id for w in change.orders}
         self.applied.append((d.marketplace, d.webhook_id, change.recorded_at,
                              bool(change.tickets or change.orders), change.response))
+
+    def reaches_consumer(self) -> bool:
+        """False for a stream record the consumer never gets: the reconciler must repair it."""
+        lost = self.plan.enabled and self.plan.rng.random() < self.plan.rate * STREAM_LOSS
+        if lost:
+            self.plan.count("stream record lost before the consumer (past retention)")
+        return not lost
 
     def fire(self, fired: TimerFired):
         self.fired[f"{fired.subject_id}:{fired.kind}:{fired.version}"] = fired
@@ -111,6 +120,12 @@ class MemoryEnv(BaseEnv):
             scheduler=FaultyTimers(self.schedules, plan), clock=self.clock,
             vault=FaultyVault(FakeVault(), plan))
         self.services.ingest.handlers.sleep = lambda seconds: None
+        self.store.stream_to(self._consume)
+
+    def _consume(self, records) -> None:
+        """The stream as it commits; the consumer's own Scheduler calls fail by the plan."""
+        if self.reaches_consumer():
+            self.services.timer_sync.consume(records)
 
     def fire_due(self, now: datetime) -> None:
         """Like the local pump: passes until quiet; a failed firing keeps its schedule."""

@@ -173,7 +173,7 @@ def test_the_table_matches_the_adapter_schema(resources):
     assert props["StreamSpecification"] == schema.STREAM
 
 
-def test_the_notifier_reads_only_outbox_items_in_order_with_bounded_retries(resources):
+def test_the_notifier_reads_outbox_items_and_cued_heads_in_order_with_bounded_retries(resources):
     mapping = resources["NotifierStream"]["Properties"]
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -181,10 +181,15 @@ def test_the_notifier_reads_only_outbox_items_in_order_with_bounded_retries(reso
     assert 0 < mapping["MaximumRetryAttempts"] <= 20
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["NotifierDeadLetters", "Arn"]}
-    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
-    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["outbox"]}}}}
-    from chalicelib.adapters.dynamo import outbound_keys
-    assert pattern["dynamodb"]["NewImage"]["type"]["S"] == [outbound_keys.OUTBOX]
+    from chalicelib.adapters.dynamo import keys, outbound_keys
+    outbox, cued = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert outbox == {"eventName": ["INSERT"],
+                      "dynamodb": {"NewImage": {"type": {"S": [outbound_keys.OUTBOX]}}}}
+    assert cued == {"eventName": ["INSERT", "MODIFY"],
+                    "dynamodb": {"NewImage": {"GSI2PK": {"S": [keys.UNSYNCED]}}}}
+    view = resources["Table"]["Properties"]["StreamSpecification"]["StreamViewType"]
+    from chalicelib.adapters.dynamo.schema import STREAM
+    assert view == STREAM["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert resources["Notifier"]["Properties"]["Handler"] == "chalicelib.api.notifier.notifier"
 
 

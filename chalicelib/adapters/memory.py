@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 from dataclasses import replace
 from datetime import datetime
+from typing import Callable
 
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
                                       SlotTakenError)
@@ -14,6 +16,9 @@ from chalicelib.domain.outbound import StoredNotice
 from chalicelib.services.outbox import stored_notices
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+from chalicelib.services.timer_sync import TimersChanged, timers_changed
+
+logger = logging.getLogger("ticketwarden.store")
 
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems limit, kept by the fake too
@@ -50,11 +55,17 @@ class InMemoryTicketStore:
         self._active: dict[str, list[tuple[datetime, tuple[str, str, str]]]] = {}  # seller -> sorted
                                                   # (active_until, order key): GSI3 ORDERS#<seller>
         self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
+        self._timer_consumer: Callable[[list[TimersChanged]], object] | None = None
 
     def companion_outbound(self):
         """A fresh in-memory outbound store (bootstrap's default next to this store)."""
         from .memory_outbound import InMemoryOutboundStore
         return InMemoryOutboundStore()
+
+    def stream_to(self, consumer: Callable[[list[TimersChanged]], object] | None) -> None:
+        """The stream's timer records go to `consumer` right after each commit (on AWS the
+        stream consumer gets them a moment later); None: they go nowhere, a lost stream."""
+        self._timer_consumer = consumer
 
     def outbox_after(self, position: int) -> list[list[StoredNotice]]:
         """The in-memory stream: each committed change's notices from `position` on."""
@@ -77,6 +88,12 @@ class InMemoryTicketStore:
             self._apply(change)
             if notices:
                 self.outbox.append(notices)
+        records = timers_changed(change)
+        if records and self._timer_consumer is not None:
+            try:
+                self._timer_consumer(records)
+            except Exception:  # noqa: BLE001 - the consumer failing never undoes the commit
+                logger.exception("timer stream consumer failed; the cue stays")
 
     def _check(self, change: Change) -> None:
         delivery = change.delivery

@@ -172,9 +172,10 @@ def serve(host: str, port: int, stage: str) -> None:
     server = local.LocalDevServer(app, config, host, port, server_cls=BurstTolerantServer,
                                   handler_cls=RequestHandler)
     wiring = services()
-    pump, stop = start_pump(wiring, parse_timer_input, wiring.settings.schedule_group)
+    stream, stream_stop = start_stream_pump(notifier.handle, wiring.settings.table_name)
+    pump, stop = start_pump(wiring, parse_timer_input, wiring.settings.schedule_group,
+                            settle=stream.drain)
     local_routes.use_pump(pump)
-    stream_stop = start_stream_pump(notifier.handle, wiring.settings.table_name)
     try:
         server.serve_forever()
     finally:

@@ -11,7 +11,7 @@ import threading
 from typing import Callable
 
 from chalicelib.adapters.aws import client, streams_client
-from chalicelib.adapters.dynamo.stream_reader import StreamReader
+from chalicelib.adapters.dynamo.stream_reader import CHECKPOINT_PK, StreamReader
 
 from .pump import every
 
@@ -25,9 +25,21 @@ class StreamPump:
         self._handle = handle
         self._batch = batch
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._lock = threading.Lock()  # the background loop and the timer pump's settling
 
     def poll_once(self) -> int:
         """Records handed to the notifier in this pass (repeats of an eventID are skipped)."""
+        with self._lock:
+            return self._poll()
+
+    def drain(self) -> int:
+        """Poll until the stream has nothing new (or only a record that keeps failing)."""
+        total = 0
+        while handled := self.poll_once():
+            total += handled
+        return total
+
+    def _poll(self) -> int:
         handled = 0
         for shard in self._reader.shards():
             records = self._reader.records(shard, self._reader.checkpoint(shard))
@@ -40,6 +52,8 @@ class StreamPump:
         return handled
 
     def _deliver(self, shard: str, batch: list[dict]) -> tuple[int, bool]:
+        """(fresh records done, whether one failed). Repeats moto sends again, and the records of
+        our own checkpoint writes, count for nothing: so `drain` ends."""
         fresh = [r for r in batch if r["eventID"] not in self._seen]
         result = self._handle({"Records": fresh}) if fresh else {"batchItemFailures": []}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
@@ -48,8 +62,9 @@ class StreamPump:
             sequence = record["dynamodb"]["SequenceNumber"]
             if sequence in failed:
                 break
+            done += record["eventID"] not in self._seen and not _checkpoint(record)
             self._remember(record["eventID"])
-            last, done = sequence, done + 1
+            last = sequence
         if last is not None:
             self._reader.save_checkpoint(shard, last)
         return done, bool(failed)
@@ -63,9 +78,13 @@ class StreamPump:
         every(POLL_SECONDS, stop, self.poll_once, "stream pump")
 
 
-def start_stream_pump(handle: Callable[[dict], dict], table_name: str) -> threading.Event:
+def _checkpoint(record: dict) -> bool:
+    return record["dynamodb"].get("Keys", {}).get("PK", {}).get("S") == CHECKPOINT_PK
+
+
+def start_stream_pump(handle: Callable[[dict], dict], table_name: str) -> tuple[StreamPump, threading.Event]:
     reader = StreamReader(client("dynamodb"), streams_client(), table_name)
     pump = StreamPump(reader, handle)
     stop = threading.Event()
     threading.Thread(target=pump.run_forever, args=(stop,), name="stream-pump", daemon=True).start()
-    return stop
+    return pump, stop

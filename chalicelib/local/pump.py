@@ -28,19 +28,25 @@ def _identity(schedule: dict) -> tuple:
 
 class TimerPump:
     def __init__(self, client, group: str, fire: Callable[[dict], None],
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], settle: Callable[[], object] = lambda: None):
         self._client = client
         self._group = group
         self._fire = fire
         self._clock = clock
+        self._settle = settle  # the stream's pending records: the schedules they set
         self._lock = threading.Lock()
 
     def fire_due(self, until: datetime | None = None) -> int:
-        """Passes until quiet, so a timer set by a firing one and already due fires too."""
+        """Passes until quiet, so a timer set by a firing one and already due fires too; each
+        pass first lets the stream set the schedules the commits so far want."""
         until = until or self._clock()
         fired, seen = 0, set()
         with self._lock:  # the background loop and the test clock must not fire a timer twice
-            while due := [s for s in self._due(until) if _identity(s) not in seen]:
+            while True:
+                self._settle()
+                due = [s for s in self._due(until) if _identity(s) not in seen]
+                if not due:
+                    break
                 for schedule in due:
                     seen.add(_identity(schedule))
                     fired += self._fire_one(schedule)
@@ -68,8 +74,16 @@ class TimerPump:
             return False
         current = self._get(schedule["Name"])
         if current is not None and _identity(current) == _identity(schedule):
-            self._client.delete_schedule(Name=schedule["Name"], GroupName=self._group)
+            self._delete(schedule["Name"])
         return True  # a schedule the handler re-set is a new timer: it stays
+
+    def _delete(self, name: str) -> None:
+        """Like Scheduler's delete after completion; the stream consumer, syncing the commit the
+        firing made, may have deleted the schedule first."""
+        try:
+            self._client.delete_schedule(Name=name, GroupName=self._group)
+        except self._client.exceptions.ResourceNotFoundException:
+            pass
 
     def _names(self) -> list[str]:
         names, token = [], {}

@@ -25,8 +25,7 @@ class Outcome:
 
 def commit_decided(store: TicketStore, delivery: Delivery, decide: Callable[[], Change],
                    sleep: Callable[[float], None], *,
-                   slot_taken: Callable[[SlotTakenError], None] | None = None,
-                   committed: Callable[[Change], None] = lambda change: None) -> Outcome:
+                   slot_taken: Callable[[SlotTakenError], None] | None = None) -> Outcome:
     """`decide` loads its facts and decides; a conflict reloads and decides again. A repeat of
     a delivery already applied answers what the first one answered."""
     for attempt in range(MAX_ATTEMPTS):
@@ -46,6 +45,5 @@ def commit_decided(store: TicketStore, delivery: Delivery, decide: Callable[[], 
         except ConcurrencyError:
             sleep(random.uniform(0, 0.005 * min(attempt, 10)))
             continue
-        committed(change)
         return Outcome(change.response)
     raise DependencyError("too many concurrent changes; retry the delivery")

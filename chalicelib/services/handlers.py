@@ -23,7 +23,6 @@ from .loaders import Loader
 from .notices import Cause
 from .ports import Change, TicketStore
 from .profiles import Profiles
-from .timer_sync import TimerSync
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,6 @@ class WebhookHandlers:
     profiles: Profiles
     keeper: CredentialKeeper
     analyse: Callable[[str, tuple[str, ...]], TextFacts]
-    timer_sync: TimerSync
     sleep: Callable[[float], None] = field(default=time.sleep)
 
     def handle(self, delivery: events.Delivery, event: events.Event, now: datetime) -> Outcome:
@@ -58,8 +56,7 @@ class WebhookHandlers:
         raise TypeError(f"no handler for {type(event).__name__}")
 
     def _commit(self, delivery: events.Delivery, decide: Callable[[], Change], **hooks) -> Outcome:
-        return commit_decided(self.store, delivery, decide, self.sleep,
-                              committed=self.timer_sync.after_commit, **hooks)
+        return commit_decided(self.store, delivery, decide, self.sleep, **hooks)
 
     def _message(self, delivery: events.Delivery, event: events.MessageCreated, now: datetime,
                  cause: Cause) -> Outcome:

@@ -1,9 +1,11 @@
-"""After the commit: make the named schedules match the timers tickets and orders want;
-repair later if that fails (the reconciler)."""
+"""Make the named schedules match the timers tickets and orders want: the table's stream
+brings each change whose timers moved (its cue set in the same transaction); the reconciler
+repairs what the stream could not (a failed sync, a record past the stream's retention)."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable, Iterable
 
 from chalicelib.domain.errors import DependencyError
@@ -14,29 +16,55 @@ from .ports import Change, TicketStore, TimerRequest, TimerScheduler
 logger = logging.getLogger("ticketwarden.timers")
 
 
+@dataclass(frozen=True)
+class TimersChanged:
+    """One stream record of a ticket or order whose wanted timers changed."""
+
+    subject_id: str
+    timers: tuple[Timer, ...]
+    version: int
+    previous_timers: tuple[str, ...]  # kinds wanted by the version before
+    previous_synced: bool  # False: the version before was not synced either
+
+
+def timers_changed(change: Change) -> list[TimersChanged]:
+    """What the stream carries for a committed change (the in-memory store's stream)."""
+    subjects = [(w.ticket.id, w.ticket, w) for w in change.tickets]
+    subjects += [(w.order.subject_id, w.order, w) for w in change.orders]
+    return [TimersChanged(subject_id, state.timers, state.version, write.previous_timers,
+                          write.previous_synced)
+            for subject_id, state, write in subjects if not state.timers_synced]
+
+
 @dataclass
 class TimerSync:
     store: TicketStore
     scheduler: TimerScheduler
 
-    def after_commit(self, change: Change) -> None:
-        subjects = [(w.ticket.id, w.ticket, w) for w in change.tickets]
-        subjects += [(w.order.subject_id, w.order, w) for w in change.orders]
-        for subject_id, state, write in subjects:
-            if state.timers_synced:
-                continue
-            previous = self._previous(subject_id, write)
-            if previous is not None:
-                self.sync(subject_id, state.timers, state.version, previous)
+    def consume(self, records: Iterable[TimersChanged]) -> dict:
+        """The stream consumer's part: a sync that fails leaves the cue for the reconciler, so
+        it never holds up the records behind it."""
+        synced = failed = 0
+        for record in records:
+            previous = self._previous(record)
+            if previous is not None and self.sync(record.subject_id, record.timers,
+                                                  record.version, previous):
+                synced += 1
+            else:
+                failed += 1
+        return {"synced": synced, "failed": failed}
 
-    def _previous(self, subject_id: str, write) -> set[str] | None:
+    def _previous(self, record: TimersChanged) -> set[str] | None:
         """Kinds that may be scheduled now: if the last sync did not happen, ask the Scheduler."""
-        if write.previous_synced:
-            return set(write.previous_timers)
+        if record.previous_synced:
+            return set(record.previous_timers)
         try:
-            return set(write.previous_timers) | {r.kind for r in self.scheduler.pending(subject_id)}
-        except DependencyError:
-            return None  # the cue stays; the reconciler repairs it
+            pending = {r.kind for r in self.scheduler.pending(record.subject_id)}
+        except DependencyError as exc:
+            logger.warning("timer sync failed; the reconciler will repair it",
+                           extra={"subject_id": record.subject_id, "error": str(exc)})
+            return None
+        return set(record.previous_timers) | pending
 
     def sync(self, subject_id: str, timers: tuple[Timer, ...], version: int,
              previous_kinds: Iterable[str]) -> bool:

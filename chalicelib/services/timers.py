@@ -18,7 +18,6 @@ from .commit import Outcome, commit_decided
 from .loaders import Loader
 from .notices import Cause
 from .ports import Change, Clock, TicketStore
-from .timer_sync import TimerSync
 
 TIMER_SOURCE = "_timer"  # where a firing's delivery record lives, beside the marketplaces'
 
@@ -27,7 +26,6 @@ TIMER_SOURCE = "_timer"  # where a firing's delivery record lives, beside the ma
 class TimerHandlers:
     store: TicketStore
     loader: Loader
-    timer_sync: TimerSync
     clock: Clock
     sleep: Callable[[float], None] = field(default=time.sleep)
     dispatcher: Any = None  # services.dispatch.Dispatcher: notice retries are timers too
@@ -39,7 +37,7 @@ class TimerHandlers:
         delivery = _delivery(event)
         now = self.clock.now()
         return commit_decided(self.store, delivery, lambda: self._decide(delivery, event, now),
-                              self.sleep, committed=self.timer_sync.after_commit)
+                              self.sleep)
 
     def _decide(self, delivery: Delivery, event: TimerFired, now) -> Change:
         cause = Cause("timer", event.kind)

@@ -18,6 +18,7 @@ from chalicelib.services.ports import TicketQuery
 from chalicelib.settings import Settings
 from soak.envs import tenants
 from soak.stories import generate
+from tests.streams import settle_for
 from tests.builders import T0
 
 from .conftest import TABLE
@@ -30,14 +31,17 @@ def lived(store):
     clock, timers = FixedClock(T0), InMemoryTimers()
     services = bootstrap.build(settings=Settings(), store=store, tenants=tenants(), scheduler=timers,
                                clock=clock, vault=FakeVault())
+    settle = settle_for(services, TABLE)
     for event in EVENTS:
         clock.set(event.sent_at + timedelta(seconds=1))
+        settle()
         for due in timers.due(clock.now()):
             services.timers.fire(TimerFired(due.subject_id, due.kind, due.version, due.due_at))
             timers.remove(due.subject_id, due.kind)
         wire = parse_event(event.body)
         services.ingest.process(services.ingest.marketplace(event.marketplace), event.webhook_id,
                                 event.body, wire.type, schemas.to_domain(wire, event.marketplace))
+    settle()
     return services, clock.now()
 
 

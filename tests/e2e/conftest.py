@@ -85,7 +85,9 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def running_stack(tmp_path_factory):
-    with Stack(tmp_path_factory.mktemp("stack-state")) as stack:
+    """The shared stack; its output goes to stack.log beside its state (read it when a test fails)."""
+    state = tmp_path_factory.mktemp("stack-state")
+    with Stack(state, log=state / "stack.log") as stack:
         yield stack
 
 

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
+from chalicelib.services.timer_sync import TimersChanged
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order,
                                      Payment, Refund, SealedCredential, Seller, SlaClock, Ticket,
                                      TicketStatus, Timer, VaultRef, parse_order_subject)
@@ -171,13 +172,29 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         linked_to=item.get("linked_to"), shop_url=item.get("shop_url"), messages=messages,
         holds_slot=bool(item.get("holds_slot", False)),
         decisions=tuple(Decision.from_dict(d) for d in json.loads(item.get("decisions", "[]"))),
-        timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
-                     for t in json.loads(item.get("timers", "[]"))),
+        timers=_timers(item.get("timers")),
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
         vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
         credentials_not_kept=int(item.get("credentials_not_kept", 0)),
         timers_synced="GSI2PK" not in item)
+
+
+def timers_changed_from_images(new: dict, old: dict | None) -> TimersChanged | None:
+    """A stream record of a ticket or order head written with the cue: what to schedule and,
+    from the image before, what may be scheduled now. None for any other item."""
+    if UNSYNCED != new.get("GSI2PK") or new.get("type") not in ("ticket", "order"):
+        return None
+    before = old if old and old.get("type") == new["type"] else {}
+    return TimersChanged(subject_id=new["GSI2SK"], timers=_timers(new.get("timers")),
+                         version=int(new["version"]),
+                         previous_timers=tuple(t.kind for t in _timers(before.get("timers"))),
+                         previous_synced="GSI2PK" not in before)
+
+
+def _timers(raw: str | None) -> tuple[Timer, ...]:
+    return tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
+                 for t in json.loads(raw or "[]"))
 
 
 def listed_ticket_from_item(item: dict) -> Ticket:
@@ -283,8 +300,7 @@ def order_from_item(item: dict) -> Order:
         payments=tuple(_payment(p) for p in json.loads(item["payments"])),
         refunds=tuple(_refund(r) for r in json.loads(item["refunds"])),
         decisions=tuple(Decision.from_dict(d) for d in json.loads(item["decisions"])),
-        timers=tuple(Timer(kind=t["kind"], due_at=_dt(t["due_at"]), version=t["version"])
-                     for t in json.loads(item["timers"])),
+        timers=_timers(item["timers"]),
         refunds_issued=tuple(json.loads(item["refunds_issued"])),
         timers_synced="GSI2PK" not in item)
 

@@ -21,7 +21,9 @@ GSIS = [{"IndexName": GSI1,
                        {"AttributeName": "GSI3SK", "KeyType": "RANGE"}],
          "Projection": {"ProjectionType": "ALL"}}]
 
-STREAM = {"StreamViewType": "NEW_IMAGE"}  # the outbox's notices reach the notifier this way
+# The outbox's notices and the timer changes reach the notifier this way; the old image tells
+# which timers a change retired.
+STREAM = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 def create_table(client, table_name: str) -> None:
@@ -29,10 +31,7 @@ def create_table(client, table_name: str) -> None:
     indexes it lacks and turn the stream on (a table from before them)."""
     if table_name in client.list_tables().get("TableNames", []):
         add_missing_indexes(client, table_name)
-        table = client.describe_table(TableName=table_name)["Table"]
-        if not table.get("StreamSpecification", {}).get("StreamEnabled"):
-            client.update_table(TableName=table_name,
-                                StreamSpecification={"StreamEnabled": True, **STREAM})
+        _stream_on(client, table_name)
         return
     client.create_table(TableName=table_name, KeySchema=KEY_SCHEMA,
                         AttributeDefinitions=ATTRIBUTES, GlobalSecondaryIndexes=GSIS,
@@ -42,6 +41,16 @@ def create_table(client, table_name: str) -> None:
                                            WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
         "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+
+
+def _stream_on(client, table_name: str) -> None:
+    """A table from before the stream, or with another view of it, gets this one."""
+    spec = client.describe_table(TableName=table_name)["Table"].get("StreamSpecification", {})
+    if spec.get("StreamEnabled") and spec.get("StreamViewType") == STREAM["StreamViewType"]:
+        return
+    if spec.get("StreamEnabled"):  # a view type cannot change in place
+        client.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": False})
+    client.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": True, **STREAM})
 
 
 def add_missing_indexes(client, table_name: str) -> None:
