@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from chalicelib import cli_endpoints
 from chalicelib.adapters.aws import client, setup_problem
+from chalicelib.adapters.dynamo.store import DynamoTicketStore
 from chalicelib.adapters.dynamo.tenants import DynamoTenants
 from chalicelib.adapters.ssm_secrets import SsmSecrets
 from chalicelib.local.env import DEFAULT_MOTO_PORT, operator_env
@@ -94,6 +95,14 @@ def keys_command(args, settings: Settings) -> str:
     return f"revoked {matches[0][:12]}… (cached lookups expire within 60 s)"
 
 
+def orders_command(args, settings: Settings) -> str:
+    """After upgrading a table from before the order summaries: one pass, then one read each."""
+    store = DynamoTicketStore(client("dynamodb"), settings.table_name)
+    count = store.backfill_order_summaries(
+        progress=lambda n: print(f"[backfill] {n} orders so far", file=sys.stderr, flush=True))
+    return f"{count} orders written to their customers' summaries; first messages now read them with the thread"
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -114,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
     revoke = key.add_parser("revoke")
     revoke.add_argument("seller")
     revoke.add_argument("prefix", help="the start of the key's hash, from `keys list`")
+    orders = groups.add_parser("orders").add_subparsers(dest="action", required=True)
+    orders.add_parser("backfill-summaries",
+                      help="write every stored order into its customer's summary (a table from before them)")
     cli_endpoints.add_parser(groups)
     add_whatif(groups)
     add_lint(groups)
@@ -129,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.setdefault(name, value)
     settings = Settings.from_env()
     run = {"secrets": secrets_command, "keys": keys_command, "endpoints": cli_endpoints.run,
-           "whatif": whatif_command, "lint": lint_command}[args.group]
+           "whatif": whatif_command, "lint": lint_command, "orders": orders_command}[args.group]
     try:
         print(run(args, settings))
     except Exception as exc:

@@ -29,8 +29,10 @@ def _item_count(change: Change) -> int:
     tickets = sum(1 + len(w.new_messages) + len(w.vault_puts()) + len(w.vault_deletes())
                   for w in change.tickets)
     outbox = len({n.subject_id for n in change.notices})  # one outbox item per subject
-    return (1 + len(change.slots) + tickets + len(change.orders) + len(change.early_closes)
-            + outbox)
+    summaries = len({(w.order.seller_id, w.order.customer_id) for w in change.orders
+                     if w.order.seller_id and w.order.customer_id})  # one per customer
+    return (1 + len(change.slots) + tickets + len(change.orders) + summaries
+            + len(change.early_closes) + outbox)
 
 
 def _order_key(order: Order) -> tuple[str, str, str]:
@@ -78,6 +80,10 @@ class InMemoryTicketStore:
     def load_thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None]:
         with self._lock:
             return self.tickets.get(ticket_id), self.early_closes.get(ticket_id)
+
+    def load_thread_and_orders(self, ticket_id: str, seller_id: str, customer_id: str
+                               ) -> tuple[Ticket | None, EarlyClose | None, list[Order]]:
+        return (*self.load_thread(ticket_id), self.orders_for_customer(seller_id, customer_id))
 
     def commit(self, change: Change) -> None:
         if _item_count(change) > MAX_TRANSACTION_ITEMS:

@@ -28,15 +28,20 @@ class Loader:
                 holder: SlotHolder | None) -> MessageFacts:
         """The stored side of the facts; the handler adds the message's own (text, vault)."""
         ticket_id = ticket_id_for(marketplace, event.thread_id)
-        ticket, early = self.store.load_thread(ticket_id)
+        money = (event.message.author is Author.CUSTOMER
+                 and any(profile.rule_of_type(t) for t in MONEY_RULE_TYPES))
+        if money:  # the orders come with the thread: one read, needed or not
+            ticket, early, orders = self.store.load_thread_and_orders(
+                ticket_id, event.seller_id, event.customer_id)
+        else:
+            (ticket, early), orders = self.store.load_thread(ticket_id), []
         check_same_thread(ticket, seller_id=event.seller_id, customer_id=event.customer_id,
                           product_id=event.product_id)
         payments, refunds = (), ()
-        if _may_open(ticket, event) and any(profile.rule_of_type(t) for t in MONEY_RULE_TYPES):
-            orders = [o for o in self.store.orders_for_customer(event.seller_id, event.customer_id)
-                      if o.marketplace == marketplace]
-            payments = tuple(settled_payments(p for o in orders for p in o.payments))
-            refunds = tuple(r for o in orders for r in o.refunds)
+        if money and _may_open(ticket, event):
+            mine = [o for o in orders if o.marketplace == marketplace]
+            payments = tuple(settled_payments(p for o in mine for p in o.payments))
+            refunds = tuple(r for o in mine for r in o.refunds)
         holder_ticket = None
         if holder is not None and holder.ticket_id != ticket_id:
             holder_ticket = self.store.load_ticket(holder.ticket_id)

@@ -112,6 +112,11 @@ class TicketStore(Protocol):
     def load_thread(self, ticket_id: str) -> tuple[Ticket | None, EarlyClose | None]:
         """The ticket, or the close that arrived before its first message (one read)."""
 
+    def load_thread_and_orders(self, ticket_id: str, seller_id: str, customer_id: str
+                               ) -> tuple[Ticket | None, EarlyClose | None, list[Order]]:
+        """`load_thread` and the customer's orders with this seller (payments and refunds at
+        least) in the same read: what a first message under money rules needs."""
+
     def commit(self, change: Change) -> None:
         """Apply atomically or not at all.
 

@@ -54,7 +54,8 @@ def deliver(services, event: dict, n: int):
 
 
 def everything_stored(dynamodb) -> str:
-    """Every item as text; the outbox's compressed notices are expanded, so the scan sees them."""
+    """Every item as text; the outbox's compressed notices and the delivery records' compressed
+    answers are expanded, so the scan sees them."""
     items, params = [], {"TableName": "privacy"}
     while True:
         page = dynamodb.scan(**params)
@@ -66,6 +67,8 @@ def everything_stored(dynamodb) -> str:
 
 
 def readable(item: dict) -> dict:
+    if item.get("type", {}).get("S") == "delivery":
+        return {**item, "response_z": keys.delivery_response(keys.from_attrs(item))}
     if item.get("type", {}).get("S") != outbound_keys.OUTBOX:
         return item
     notices = outbound_keys.notices_from_outbox(keys.from_attrs(item))

@@ -205,6 +205,30 @@ class TestTicketStoreContract:
         store.mark_timers_synced(subject, 1)
         assert store.unsynced_subjects() == []
 
+    def test_a_thread_comes_with_the_customers_orders_with_this_seller(self, store):
+        """What a first message under money rules reads: the thread and, in the same read, the
+        customer's payments and refunds with this seller, on every marketplace (issue 17)."""
+        ticket = a_ticket()
+        create(store, ticket)
+        mine = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="acme",
+                     payments=(Payment(payment_id="pay1", order_id="o1", marketplace="cmsmart",
+                                       seller_id="acme", product_id="p1", customer_id="c1",
+                                       status="succeeded", amount="10.00", currency="EUR",
+                                       occurred_at=T0),))
+        elsewhere = Order("crmjetty", "o9", version=1, customer_id="c1", seller_id="acme")
+        theirs = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="globex")
+        store.commit(change("wh-o", orders=(OrderWrite(mine, None), OrderWrite(elsewhere, None),
+                                            OrderWrite(theirs, None))))
+        later = replace(mine, version=2, refunds=(Refund(refund_id="r1", order_id="o1",
+                                                         marketplace="cmsmart", state="requested",
+                                                         at=T0, customer_id="c1"),))
+        store.commit(change("wh-r", orders=(OrderWrite(later, 1),)))
+        loaded, early, orders = store.load_thread_and_orders(ticket.id, "acme", "c1")
+        assert (loaded, early) == (ticket, None)
+        assert [(o.marketplace, o.order_id, o.seller_id, o.payments, o.refunds) for o in orders] == [
+            ("cmsmart", "o1", "acme", later.payments, later.refunds), ("crmjetty", "o9", "acme", (), ())]
+        assert store.load_thread_and_orders("tkt_none", "acme", "c2") == (None, None, [])
+
     def test_two_sellers_orders_of_one_order_id_are_two_orders(self, store):
         """One cart, several vendors: the order id alone names nothing (issue 15)."""
         mine = Order("cmsmart", "cart-1", version=1, customer_id="c1", seller_id="acme")

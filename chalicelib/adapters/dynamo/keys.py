@@ -13,6 +13,11 @@ Layout (PK / SK):
                                                       (GSI1: ORDERS#<seller, # escaped>#<customer> / <mp>#<order>);
                                                       the partition holds every seller's order of that id
   (before issue 15: ORDER#<mp>#<order> / #ORDER, one order for all sellers; no longer read)
+  ORDERS#<seller, # escaped>#<customer> / #SUMMARY    the customer's orders with this seller,
+                                                      payments and refunds only, an attribute
+                                                      per order: read with the ticket (one call)
+  SCHEMA                   / ORDER_SUMMARIES          every order has its summary entry (written on
+                                                      a new table, or by the backfill)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -20,6 +25,7 @@ Layout (PK / SK):
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
 
@@ -250,7 +256,16 @@ def delivery_item(marketplace: str, webhook_id: str, body_hash: str, response: d
                   recorded_at: datetime) -> dict:
     expires = int((recorded_at + DELIVERY_RETENTION).timestamp())
     return {**delivery_key(marketplace, webhook_id), "type": "delivery", "body_hash": body_hash,
-            "response": json.dumps(response), TTL_ATTRIBUTE: expires}
+            "response_z": zlib.compress(json.dumps(response, separators=(",", ":")).encode()),
+            TTL_ATTRIBUTE: expires}
+
+
+def delivery_response(item: dict) -> dict:
+    """The answer a replay gets: stored zlib-compressed (a third of the size, so fewer WRU);
+    records from before that hold it as plain JSON until their TTL."""
+    if "response_z" in item:
+        return json.loads(zlib.decompress(bytes(getattr(item["response_z"], "value", item["response_z"]))))
+    return json.loads(item["response"])
 
 
 def order_key(marketplace: str, seller_id: str, order_id: str) -> dict:
@@ -291,6 +306,34 @@ def order_item(order: Order) -> dict:
         item.update(GSI3PK=orders_gsi_pk(order.seller_id),
                     GSI3SK=f"{utc_iso(order.active_until)}#{order.marketplace}#{order.order_id}")
     return item
+
+
+SUMMARY_SK = "#SUMMARY"
+SUMMARIES_MARKER = {"PK": "SCHEMA", "SK": "ORDER_SUMMARIES"}
+
+
+def order_summary_key(seller_id: str, customer_id: str) -> dict:
+    return {"PK": seller_orders_gsi_pk(seller_id, customer_id), "SK": SUMMARY_SK}
+
+
+def summary_attribute(order: Order) -> str:
+    """One attribute per order, so a payment's transaction sets it without reading the rest."""
+    return f"o#{order.marketplace}#{order.order_id}"
+
+
+def summary_entry(order: Order) -> str:
+    return json.dumps({"marketplace": order.marketplace, "order_id": order.order_id,
+                       "payments": [_payment_dict(p) for p in order.payments],
+                       "refunds": [_refund_dict(r) for r in order.refunds]},
+                      separators=(",", ":"))
+
+
+def orders_from_summary(item: dict, seller_id: str, customer_id: str) -> list[Order]:
+    """The orders as far as a first message needs them (payments, refunds), in key order."""
+    entries = [json.loads(v) for k, v in sorted(item.items()) if k.startswith("o#")]
+    return [Order(marketplace=e["marketplace"], order_id=e["order_id"], customer_id=customer_id,
+                  seller_id=seller_id, payments=tuple(map(_payment, e["payments"])),
+                  refunds=tuple(map(_refund, e["refunds"]))) for e in entries]
 
 
 def order_from_item(item: dict) -> Order:

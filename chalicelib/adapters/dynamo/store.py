@@ -42,13 +42,23 @@ class DynamoTicketStore:
         items = self._query_all(KeyConditionExpression="PK = :pk", ConsistentRead=True,
                                 ExpressionAttributeValues=keys.to_attrs(
                                     {":pk": keys.ticket_key(ticket_id)["PK"]}))
-        head = next((i for i in items if i["SK"] == "#TICKET"), None)
-        if head is None:
-            return None, None
-        if head["type"] == keys.EARLY_CLOSE:
-            return None, keys.early_close_from_item(head)
-        messages = tuple(keys.message_from_item(i) for i in items if i["SK"].startswith("MSG#"))
-        return keys.ticket_from_item(head, messages), None
+        return _thread(items)
+
+    def load_thread_and_orders(self, ticket_id: str, seller_id: str, customer_id: str
+                               ) -> tuple[Ticket | None, EarlyClose | None, list[Order]]:
+        """One ExecuteStatement over three partitions (an OR of partition keys is a query, not a
+        scan): the thread, the customer's order summary, and the marker that says the summaries
+        are complete; without the marker (a table from before them) the index is asked too."""
+        summary = keys.order_summary_key(seller_id, customer_id)
+        pks = [keys.ticket_key(ticket_id)["PK"], summary["PK"], keys.SUMMARIES_MARKER["PK"]]
+        items = self._statement_all(
+            f'SELECT * FROM "{self._table}" WHERE PK = ? OR PK = ? OR PK = ?', pks)
+        thread = sorted((i for i in items if i["PK"] == pks[0]), key=lambda i: i["SK"])
+        found = {(i["PK"], i["SK"]): i for i in items if i["PK"] != pks[0]}
+        if (keys.SUMMARIES_MARKER["PK"], keys.SUMMARIES_MARKER["SK"]) not in found:
+            return (*_thread(thread), self.orders_for_customer(seller_id, customer_id))
+        entry = found.get((summary["PK"], summary["SK"]), {})
+        return (*_thread(thread), keys.orders_from_summary(entry, seller_id, customer_id))
 
     def commit(self, change: Change) -> None:
         operations = self._operations(change)
@@ -75,10 +85,54 @@ class DynamoTicketStore:
                     for e in write.vault_deletes()]
         ops += [self._versioned_put(keys.order_item(w.order), w.expected_version)
                 for w in change.orders]
+        ops += self._summary_updates(w.order for w in change.orders)
         ops += [self._put(keys.early_close_item(e, change.recorded_at), MUST_BE_NEW)
                 for e in change.early_closes]
         ops += [self._put(item, MUST_BE_NEW) for item in self._outbox(change)]
         return ops
+
+    def _summary_updates(self, orders) -> list[dict]:
+        """Each customer's order summary gets the orders of this change: one update per
+        customer (a transaction may not touch an item twice), no read needed."""
+        by_customer: dict[tuple[str, str], list[Order]] = {}
+        for order in orders:
+            if order.seller_id and order.customer_id:
+                by_customer.setdefault((order.seller_id, order.customer_id), []).append(order)
+        updates = []
+        for (seller_id, customer_id), orders in by_customer.items():
+            names = {f"#o{n}": keys.summary_attribute(o) for n, o in enumerate(orders)}
+            values = {f":o{n}": keys.summary_entry(o) for n, o in enumerate(orders)}
+            updates.append({"Update": {
+                "TableName": self._table,
+                "Key": keys.to_attrs(keys.order_summary_key(seller_id, customer_id)),
+                "UpdateExpression": "SET " + ", ".join(f"#o{n} = :o{n}" for n in range(len(orders))),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": keys.to_attrs(values)}})
+        return updates
+
+    def mark_order_summaries_complete(self) -> None:
+        self._call("put_item", TableName=self._table, Item=keys.to_attrs(
+            {**keys.SUMMARIES_MARKER, "type": "schema_marker"}))
+
+    def backfill_order_summaries(self, progress=lambda n: None) -> int:
+        """Write every stored order into its customer's summary, then the marker (idempotent:
+        an order written meanwhile sets the same entry)."""
+        params, count = {"TableName": self._table, "FilterExpression": "#t = :order",
+                         "ExpressionAttributeNames": {"#t": "type"},
+                         "ExpressionAttributeValues": keys.to_attrs({":order": "order"})}, 0
+        while True:
+            page = self._call("scan", **params)
+            for raw in page.get("Items", []):
+                order = keys.order_from_item(keys.from_attrs(raw))
+                if order.seller_id and order.customer_id:
+                    self._call("update_item", **self._summary_updates([order])[0]["Update"])
+                    count += 1
+            progress(count)
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        self.mark_order_summaries_complete()
+        return count
 
     @staticmethod
     def _outbox(change: Change) -> list[dict]:
@@ -140,7 +194,7 @@ class DynamoTicketStore:
         pk = (body.get("Item") or body.get("Key"))["PK"]["S"]
         old = keys.from_attrs(old_attrs) if old_attrs else None
         if pk.startswith("DELIVERY#") and old:
-            return AlreadyAppliedError(json.loads(old["response"]), old["body_hash"])
+            return AlreadyAppliedError(keys.delivery_response(old), old["body_hash"])
         if pk.startswith("OPENSLOT#") and old:
             return SlotTakenError(old["ticket_id"], old.get("opened_key", ""))
         return ConcurrencyError(f"{pk} moved on")
@@ -268,11 +322,33 @@ class DynamoTicketStore:
                 return items
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    def _statement_all(self, statement: str, parameters: list[str]) -> list[dict]:
+        params = {"Statement": statement, "ConsistentRead": True,
+                  "Parameters": [{"S": p} for p in parameters]}
+        items: list[dict] = []
+        while True:
+            page = self._call("execute_statement", **params)
+            items += [keys.from_attrs(i) for i in page.get("Items", [])]
+            if not page.get("NextToken"):
+                return items
+            params["NextToken"] = page["NextToken"]
+
     def _call(self, operation: str, **params) -> dict:
         try:
             return getattr(self._client, operation)(**params)
         except (ClientError, BotoCoreError) as exc:
             raise aws_errors.translate("DynamoDB", operation, exc) from exc
+
+
+def _thread(items: list[dict]) -> tuple[Ticket | None, EarlyClose | None]:
+    """A ticket partition's items, in key order: the ticket, or the close before it."""
+    head = next((i for i in items if i["SK"] == "#TICKET"), None)
+    if head is None:
+        return None, None
+    if head["type"] == keys.EARLY_CLOSE:
+        return None, keys.early_close_from_item(head)
+    messages = tuple(keys.message_from_item(i) for i in items if i["SK"].startswith("MSG#"))
+    return keys.ticket_from_item(head, messages), None
 
 
 def _chunks(notices: list) -> list[list]:
