@@ -248,7 +248,8 @@ def test_alarms_watch_the_api_the_timer_and_the_reconciler(resources):
     assert {"Name": "ApiName", "Value": api_name} in rest_dimensions
     stage = resources["HttpApiStage"]["Properties"]["StageName"]
     assert {"Name": "Stage", "Value": stage} in http_dimensions
-    assert {"Name": "Stage", "Value": resources["RestAPI"]["Properties"]["StageName"]} in rest_dimensions
+    rest_stage = resources["RestAPI"]["Properties"]["StageName"]
+    assert {"Name": "Stage", "Value": rest_stage} in rest_dimensions
     assert metrics["requests"]["MetricStat"]["Metric"]["Dimensions"] == errors["Dimensions"]
     assert [m["Id"] for m in metrics.values() if m["ReturnData"]] == ["rate"]
     timer = alarms["TimerErrorsAlarm"]
@@ -489,7 +490,8 @@ def test_the_http_api_sends_payload_format_1_0_to_the_api_function(resources):
 
 def test_the_http_api_may_invoke_the_api_function_and_only_it(resources):
     permission = resources["HttpApiInvokePermission"]
-    assert (permission["Type"], permission["Condition"]) == ("AWS::Lambda::Permission", "UseHttpApi")
+    assert (permission["Type"], permission["Condition"]) == ("AWS::Lambda::Permission",
+                                                             "UseHttpApi")
     assert permission["Properties"] == {
         "FunctionName": {"Ref": "APIHandler"}, "Action": "lambda:InvokeFunction",
         "Principal": "apigateway.amazonaws.com",

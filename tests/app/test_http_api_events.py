@@ -3,11 +3,12 @@ HTTP API payload format 1.0 reach every Chalice route; a catch-all route would n
 
 The event shape is the payload 1.0 example of AWS's "Working with AWS Lambda proxy
 integrations for HTTP APIs", filled in as the HTTP API sends it for a matched route:
-`resource` and `requestContext.resourcePath` are the route's path (`/webhooks/{marketplace}`),
-`requestContext.resourceId` the route key (`POST /webhooks/{marketplace}`), and `path` the
-request path with the stage (`/api/...`, the stage the template names `api`). Chalice routes on
-resourcePath and the method, so this is what the packaged template's one route per Chalice
-route (scripts/http_api.py) relies on; tests/test_package.py checks the template side.
+`resource` and `requestContext.resourcePath` are the route's path (`/webhooks/{marketplace}`)
+and `path` the request path, here with the stage the template names `api`. (`resourceId`,
+null in the AWS example, is set to the route key here; Chalice reads neither it nor `path`.)
+Chalice routes on resourcePath and the method, so this is what the packaged template's one
+route per Chalice route (scripts/http_api.py) relies on; tests/test_package.py checks the
+template side.
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def http_api_v1_event(method: str, resource: str, path_parameters: dict | None =
     path = re.sub(r"\{(\w+)\+?\}", lambda m: path_parameters[m[1]], resource) \
         if path_parameters else resource
     headers = {"accept": "*/*", "host": "abcdef1234.execute-api.us-east-1.amazonaws.com",
-               "user-agent": "curl/8.5.0", "x-amzn-trace-id": "Root=1-5e6722a7-cc56xmpl46db7ae02d4da47e",
+               "user-agent": "curl/8.5.0",
+               "x-amzn-trace-id": "Root=1-5e6722a7-cc56xmpl46db7ae02d4da47e",
                "x-forwarded-for": "198.51.100.7", "x-forwarded-port": "443",
                "x-forwarded-proto": "https", **{k.lower(): v for k, v in (headers or {}).items()}}
     if isinstance(body, bytes):
@@ -91,8 +93,7 @@ def http_api_v1_event(method: str, resource: str, path_parameters: dict | None =
                          "cognitoAuthenticationType": None, "cognitoIdentityId": None,
                          "cognitoIdentityPoolId": None, "principalOrgId": None,
                          "sourceIp": "198.51.100.7", "user": None, "userAgent": "curl/8.5.0",
-                         "userArn": None,
-                         "clientCert": None},
+                         "userArn": None, "clientCert": None},
             "path": f"/{STAGE}{path}",
             "protocol": "HTTP/1.1",
             "requestId": "JTHd9hvLoAMEPRQ=",
@@ -168,7 +169,8 @@ def test_an_http_api_v1_event_reaches_the_route_s_own_view(client, method, resou
     assert (status, error_code(text)) == (401, "unauthorized")
 
 
-@pytest.mark.parametrize("method,resource", sorted(KEYED), ids=[f"{m} {p}" for m, p in sorted(KEYED)])
+@pytest.mark.parametrize("method,resource", sorted(KEYED),
+                         ids=[f"{m} {p}" for m, p in sorted(KEYED)])
 def test_with_a_key_the_seller_api_answers_from_its_views(client, method, resource):
     """Authenticated: a success, or the app's own refusal of a made-up id or an empty body."""
     body = b"{}" if method == "POST" else None
