@@ -5,8 +5,8 @@
 #   2. chalice package --stage <stage> --merge-template <rendered> <outdir>
 #        -> <outdir>/sam.json + <outdir>/deployment.zip
 #   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311)
-#   4. checks each API front's resources sit under its condition (ApiFront: http | rest), then
-#      cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
+#   4. points the EndpointURL output at whichever front is on (ApiFront: http | rest), checks
+#      each front's resources sit under its condition, then cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
 #   5. prints the zip size
 # Network: chalice runs `pip download` (+ `pip wheel` for langdetect's sdist) against PyPI or
 # whatever index pip is configured with, unless .chalice/deployments/ caches a zip for this

@@ -21,6 +21,7 @@ from chalice.local import LambdaContext
 
 from tests.builders import encode, message_event, signed_headers
 from tests.fakes import ACME_KEY
+from tests.moto_app import moto_client
 
 STAGE = "api"
 # One request per Chalice route: (path parameters, authenticated?, body) and the outcome that
@@ -202,6 +203,23 @@ def test_a_base64_encoded_body_is_decoded_before_the_signature_check(client):
                               body=body, base64_body=True)
     status, _, text = invoke(event)
     assert status in (200, 201, 202), text
+
+
+def test_on_dynamodb_and_kms_too_a_webhook_then_its_ticket(aws_env):
+    """The same events against the app on moto (the adapters Lambda runs), not the fakes."""
+    with moto_client() as (_, calls, _services):
+        body = encode(message_event(thread_id="thread-http"))
+        event = http_api_v1_event(*WEBHOOK, {"marketplace": "cmsmart"},
+                                  headers=signed_headers(body), body=body)
+        status, _, text = invoke(event)
+        assert status in (200, 201, 202), text
+        ticket_id = json.loads(text)["ticket"]["id"]
+        assert calls["dynamodb"] > 0
+        status, _, text = invoke(http_api_v1_event(
+            "GET", "/v1/tickets/{ticket_id}", {"ticket_id": ticket_id},
+            headers={"authorization": f"Bearer {ACME_KEY}"}))
+        assert status == 200, text
+        assert json.loads(text)["thread_id"] == "thread-http"
 
 
 def test_an_unknown_marketplace_is_the_app_s_own_404(client):
