@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # scripts/package.sh [stage] [outdir]: the deployable artefacts of one stage, linted.
-#   1. renders deploy/merge-template.yaml to JSON with the Stage parameter pinned to <stage>
+#   1. renders deploy/merge-template.yaml to JSON with the Stage parameter pinned to <stage>,
+#      plus one HTTP API route per Chalice route, read from app.app.routes (scripts/http_api.py)
 #   2. chalice package --stage <stage> --merge-template <rendered> <outdir>
 #        -> <outdir>/sam.json + <outdir>/deployment.zip
 #   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311)
-#   4. cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
+#   4. points the EndpointURL output at whichever front is on (ApiFront: http | rest), checks
+#      each front's resources sit under its condition, then cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
 #   5. prints the zip size
 # Network: chalice runs `pip download` (+ `pip wheel` for langdetect's sdist) against PyPI or
 # whatever index pip is configured with, unless .chalice/deployments/ caches a zip for this
@@ -51,8 +53,16 @@ with open(target, "w", encoding="utf-8") as handle:
     json.dump(template, handle, indent=2)
 PYEOF
 
-# 2. chalice needs a region to build its clients, never credentials: packaging calls no AWS API.
+# chalice (and app.py, imported for its routes) needs a region to build its clients, never
+# credentials: packaging calls no AWS API.
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
+
+# 1b. Chalice generates REST APIs only (aws/chalice#1321): the HTTP API front gets one route
+#     per Chalice route (method + path), generated here from the app, the stage's environment
+#     applied (so `make run`'s local-only routes never reach a package).
+"$PY" "$ROOT/scripts/http_api.py" routes "$MERGE" "$STAGE"
+
+# 2. chalice package: the functions, roles and REST API, merged with the template above.
 start=$(date +%s)
 "$VENV/bin/chalice" package --stage "$STAGE" --merge-template "$MERGE" "$OUTDIR" | tee "$WORK/chalice.log"
 if grep -q "Could not install dependencies" "$WORK/chalice.log"; then
@@ -95,7 +105,10 @@ if problems:
              + "\n  ".join(problems))
 PYEOF
 
-# 4. Lint: errors fail the build.
+# 4. EndpointURL names whichever front is on; each front's resources exist only under its
+#    condition (a resource chalice adds for the REST API one day would otherwise deploy
+#    beside the HTTP API). Then lint: errors fail.
+"$PY" "$ROOT/scripts/http_api.py" finish "$OUTDIR/sam.json"
 "$VENV/bin/cfn-lint" ${IGNORED[@]+"${IGNORED[@]}"} -- "$OUTDIR/sam.json"
 
 # 5. Size: Lambda takes 50 MB zipped / 250 MB unzipped; tests/test_package.py keeps us < 15 MB.
