@@ -165,8 +165,10 @@ def score(category: str, found: set[str]) -> Score | None:
     if model is None:
         return None
     table = model["w"]
-    contributions = [(table[f], f) for f in found if f in table]
-    logit = model["bias"] + sum(w for w, _ in contributions)
+    hits = list(filter(table.__contains__, found))  # in the set's order: the same float sum
+    weighed = list(map(table.__getitem__, hits))
+    contributions = list(zip(weighed, hits))
+    logit = model["bias"] + sum(weighed)
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
     positive = sorted((c for c in contributions if c[0] > 0), reverse=True)
     pairs = [f for _, f in positive if f.startswith("b:") and "~" not in f]
