@@ -142,8 +142,8 @@ def _judged_text(text: str, min_chars: int) -> str:
     (a message that is a quote is judged by the quote; "our customer wrote: «...»" is not)."""
     own = strip_noise(text, drop_quoted=True)
     seen = strip_noise(text, keep_quoted=True) if QUOTES.search(text) else own
-    own_letters = sum(1 for char in own if char.isalpha())
-    seen_letters = sum(1 for char in seen if char.isalpha())
+    own_letters = _letters(own)
+    seen_letters = own_letters if seen is own else _letters(seen)
     return seen if own_letters < min_chars or seen_letters > 2 * own_letters else own
 
 
@@ -186,7 +186,7 @@ def _sentence_groups(paragraph: str) -> list[str]:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for char in text if char.isalpha())
+    return sum(map(str.isalpha, text))
 
 
 def _spread(items: list[str], count: int) -> list[str]:
@@ -307,7 +307,7 @@ def guess_language(
     max_chars: int | None = DETECT_CHARS, trials: int | None = None,
 ) -> LanguageGuess:
     """Language of `text` as given: for text already cleaned, or to measure cleaning."""
-    letters = sum(1 for char in text if char.isalpha())
+    letters = _letters(text)
     if letters == 0:
         return LanguageGuess(None, 0.0, letters, "no_letters")
     if letters < min_chars:
