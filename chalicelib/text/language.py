@@ -25,6 +25,8 @@ langdetect is used through our own DetectorFactory, never its module-level one:
 
 import functools
 import os
+import random
+from operator import mul
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -264,23 +266,34 @@ class _Detector(Detector):
         return result
 
     def _detect_block(self):
+        if type(self.random) is not random.Random:  # the draws below are Random's own
+            return super()._detect_block()
         self.cleaning_text()
         ngrams = self._extract_ngrams()
         if not ngrams:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        languages = len(self.langlist)
-        self.langprob = [0.0] * languages
+        self.langprob = [0.0] * len(self.langlist)
         table, n_trial = self.word_lang_prob_map, self.n_trial
         rng = self.random
         rng.seed(self.seed)
-        choice, limit, threshold = rng.choice, self.ITERATION_LIMIT, self.CONV_THRESHOLD
+        getrandbits, count = rng.getrandbits, len(ngrams)
+        bits = count.bit_length()  # Random.choice: _randbelow_with_getrandbits, inlined
+        limit, threshold = self.ITERATION_LIMIT, self.CONV_THRESHOLD
         for _ in range(n_trial):
             prob = self._init_probability()
             alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
+            factors: dict[str, list[float]] = {}  # word -> weight + its probabilities, this trial
             i = 0
             while True:
-                prob = [p * (weight + q) for p, q in zip(prob, table[choice(ngrams)])]
+                r = getrandbits(bits)
+                while r >= count:
+                    r = getrandbits(bits)
+                word = ngrams[r]
+                factor = factors.get(word)
+                if factor is None:
+                    factor = factors[word] = [weight + q for q in table[word]]
+                prob = list(map(mul, prob, factor))
                 if i % 5 == 0:
                     total = sum(prob)
                     prob = [p / total for p in prob]
