@@ -226,6 +226,23 @@ class _Detector(Detector):
 
     _SPACES = re.compile(" {2,}")
 
+    def __init__(self, factory):  # Detector.__init__, but Random is not seeded from os.urandom
+        self.word_lang_prob_map = factory.word_lang_prob_map  # (it is reseeded before each use)
+        self.langlist = factory.langlist
+        self.seed = factory.seed
+        self.random = random.Random(self.seed)
+        self.text = ""
+        self.langprob = None
+        self.alpha = self.ALPHA_DEFAULT
+        self.n_trial = 7
+        self.max_text_length = 10000
+        self.prior_map = None
+        self.verbose = False
+
+    def cleaning_text(self):
+        if self.text and max(self.text) >= "\u0300":  # else no character counts as non-Latin
+            super().cleaning_text()
+
     def append(self, text):
         text = self.URL_RE.sub(" ", text)
         text = self.MAIL_RE.sub(" ", text)
@@ -283,17 +300,13 @@ class _Detector(Detector):
             prob = self._init_probability()
             alpha = self.alpha + rng.gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
-            factors: dict[str, list[float]] = {}  # word -> weight + its probabilities, this trial
+            plus = weight.__add__  # prob[i] *= weight + word_probabilities[i]
             i = 0
             while True:
                 r = getrandbits(bits)
                 while r >= count:
                     r = getrandbits(bits)
-                word = ngrams[r]
-                factor = factors.get(word)
-                if factor is None:
-                    factor = factors[word] = [weight + q for q in table[word]]
-                prob = list(map(mul, prob, factor))
+                prob = list(map(mul, prob, map(plus, table[ngrams[r]])))
                 if i % 5 == 0:
                     total = sum(prob)
                     prob = [p / total for p in prob]
