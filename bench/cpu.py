@@ -23,7 +23,7 @@ from . import corpus
 from .wiring import memory_services, moto_stack
 
 WARM_UP = 30
-TARGET_P99_MS = 15.0
+TARGET_P99_MS = 10.0
 BANDS = ((200, 1024), (1024, 2048), (2048, 4097))
 
 

@@ -219,9 +219,10 @@ class InMemoryTicketStore:
 
     def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
         with self._lock:
-            return sorted((o for o in self.orders.values()
-                           if o.customer_id == customer_id and o.seller_id == seller_id),
-                          key=lambda o: (o.marketplace, o.order_id))
+            found = [o for o in self.orders.values()
+                     if o.customer_id == customer_id and o.seller_id == seller_id]
+        found.sort(key=lambda o: (o.marketplace, o.order_id))
+        return found
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         with self._lock:

@@ -75,6 +75,7 @@ SQL = re.compile(r"(?-i:\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE)\b)[^;\n`\"]*?(
                  r"[^;\n`\"]*?\bwhere\b[^;\n`\"]*?(?=;|\.\s|[`\"]|$);?")
 SINGLE_QUOTED = re.compile(r"(?<![\w'])'(?=[^\s'])[^'\n]{3,300}?(?<=[^\s'])'(?![\w'])")
 PLACEHOLDER = re.compile(r"(?<=[=(,])\s*\?+|\?+(?=\s*[,)])")
+_SQL_WORDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "select")  # SQL needs one
 BLANK_RUNS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 SPACE_RUNS = re.compile(r"[ \t]{2,}")
 
@@ -84,9 +85,12 @@ def strip_noise(text: str, *, keep_quoted: bool = False, drop_quoted: bool = Fal
     """Return the customer's own prose, with pasted machine text removed (cached: language
     detection and question counting clean the same message)."""
     text = text.replace("\r\n", "\n")
-    text = FENCED_CODE.sub(_fenced, text)
-    text = QUOTED_LINE.sub(_quoted_line if keep_quoted else "", text)
-    text = REPLY_HEADER.sub("", text)
+    if "```" in text or "~~~" in text:  # each pattern runs only where its literal part occurs
+        text = FENCED_CODE.sub(_fenced, text)
+    if ">" in text:
+        text = QUOTED_LINE.sub(_quoted_line if keep_quoted else "", text)
+    if "wrote:" in text or "a écrit" in text or "Original Message" in text:
+        text = REPLY_HEADER.sub("", text)
     lines = [_clean_line(line, keep_quoted, drop_quoted) for line in text.split("\n")]
     text = "\n".join(lines)
     return BLANK_RUNS.sub("\n\n", text).strip()
@@ -118,20 +122,39 @@ def _clean_line(line: str, keep_quoted: bool = False, drop_quoted: bool = False)
         return ""
     if LOG_LINE.match(line):
         line = _prose_after_log(line)
-    for pattern in (URL, EMAIL):
-        line = pattern.sub(" ", line)
-    line = INLINE_CODE.sub(_inline_code, line)
-    line = SQL.sub(" ", line)
-    for pattern in (PHP_TAGS, HTML_TAG):
-        line = pattern.sub(" ", line)
+    # Each pattern runs only on a line holding a literal it cannot match without (the patterns
+    # below are case-sensitive): the same result, without ~15 regex scans of every line.
+    if "://" in line or "www." in line:
+        line = URL.sub(" ", line)
+    if "@" in line:
+        line = EMAIL.sub(" ", line)
+    if "`" in line:
+        line = INLINE_CODE.sub(_inline_code, line)
+    if any(word in line for word in _SQL_WORDS):
+        line = SQL.sub(" ", line)
+    if "<" in line:
+        for pattern in (PHP_TAGS, HTML_TAG):
+            line = pattern.sub(" ", line)
     quote = _keep_quote if keep_quoted else _drop_sentence_quote if drop_quoted else _drop_machine_quote
-    line = QUOTED_SPAN.sub(quote, line)
-    if drop_quoted or keep_quoted:
+    if '"' in line or "“" in line or "«" in line:
+        line = QUOTED_SPAN.sub(quote, line)
+    if (drop_quoted or keep_quoted) and "'" in line:
         line = SINGLE_QUOTED.sub(quote, line)
     line = LOG_MARKER.sub(lambda found: f" {_prose_after_log(found.group())}", line)
-    for pattern in (WINDOWS_PATH, UNIX_PATH, RELATIVE_PATH, CLASS_PATH, RELATIVE_URL, PLACEHOLDER):
-        line = pattern.sub(" ", line)
-    return SPACE_RUNS.sub(" ", line).strip()
+    if ":\\" in line:
+        line = WINDOWS_PATH.sub(" ", line)
+    if "/" in line:
+        for pattern in (UNIX_PATH, RELATIVE_PATH):
+            line = pattern.sub(" ", line)
+    if "\\" in line or "::" in line or "->" in line:
+        line = CLASS_PATH.sub(" ", line)
+    if "/" in line or "?" in line:
+        line = RELATIVE_URL.sub(" ", line)
+    if "?" in line:
+        line = PLACEHOLDER.sub(" ", line)
+    if "  " in line or "\t" in line:
+        line = SPACE_RUNS.sub(" ", line)
+    return line.strip()
 
 
 def _prose_after_log(line: str) -> str:

@@ -82,6 +82,8 @@ def _within_reach(found: list[FoundCredential], length: int) -> bytearray:
 
 def _as_redacted(text: str, found: list[FoundCredential]) -> str:
     """Earlier findings look like placeholders to later rules, as they will on a second pass."""
+    if not found:
+        return text
     chars = list(text)
     for f in found:
         width = f.end - f.start

@@ -13,6 +13,7 @@ patterns (STRUCTURES: who does what to whom, e.g. "disable X and it works"), neg
 """
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -165,13 +166,17 @@ def score(category: str, found: set[str]) -> Score | None:
     if model is None:
         return None
     table = model["w"]
-    contributions = [(table[f], f) for f in found if f in table]
-    logit = model["bias"] + sum(w for w, _ in contributions)
+    hits = list(filter(table.__contains__, found))  # in the set's order: the same float sum
+    weighed = list(map(table.__getitem__, hits))
+    contributions = list(zip(weighed, hits))
+    logit = model["bias"] + sum(weighed)
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    positive = sorted((c for c in contributions if c[0] > 0), reverse=True)
-    pairs = [f for _, f in positive if f.startswith("b:") and "~" not in f]
-    words = [f for _, f in positive if f.startswith("w:") and len(f) >= 6 and "~" not in f]
-    evidence = tuple(f[2:].replace("_", " ") for f in (pairs + words)[:3])
+    # the three strongest positive pairs, then words: nlargest is sorted(reverse=True)[:3]
+    pairs = heapq.nlargest(3, [c for c in contributions
+                               if c[0] > 0 and c[1].startswith("b:") and "~" not in c[1]])
+    words = heapq.nlargest(3, [c for c in contributions if c[0] > 0 and c[1].startswith("w:")
+                               and len(c[1]) >= 6 and "~" not in c[1]]) if len(pairs) < 3 else []
+    evidence = tuple(f[2:].replace("_", " ") for _, f in (pairs + words)[:3])
     return Score(category, probability, evidence)
 
 

@@ -31,6 +31,7 @@ SPELLING = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae",
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-_*+]){2,}[^\W\d_](?![^\W_])")
 """Three or more single letters, each followed by one separator: `k i l l`, `k.i.l.l`."""
+_BLANK_RUN = re.compile(r"[\s_]+")  # `\s` is str.isspace(), character for character
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ def confusables() -> dict[str, str]:
     return json.loads(CONFUSABLES.read_text(encoding="utf-8"))
 
 
+@cache
+def _folding() -> frozenset[str]:
+    """The look-alikes that folding changes (the table also maps `k` to itself)."""
+    return frozenset(char for char, latin in confusables().items() if char != latin)
+
+
 def is_blank(value: str | None) -> bool:
     """Empty once invisible characters and spaces are removed (CMS-1: `" "`, a zero-width space)."""
     return not value or not reader(value).text.strip()
@@ -62,6 +69,13 @@ def reader(text: str) -> Normalised:
     """The text as a reader sees it: NFKC, invisibles gone, line breaks `\\n`, look-alikes folded."""
     if text.isascii() and not _ASCII_CONTROL.search(text):  # most messages: nothing to do
         return Normalised(text, text, tuple(range(len(text))))
+    distinct = set(text)
+    if all(map(_plain, distinct)):  # accents and the like, each already as a reader sees it
+        if distinct.isdisjoint(_folding()):
+            return Normalised(text, text, tuple(range(len(text))))
+        chars = list(text)
+        _fold_lookalikes(chars)
+        return Normalised(text, "".join(chars), tuple(range(len(text))))
     chars: list[str] = []
     origin: list[int] = []
     after_cr = False
@@ -84,22 +98,34 @@ def reader(text: str) -> Normalised:
 
 def matching(view: Normalised) -> Normalised:
     """Lower case without diacritics, one space for any blank, leetspeak and spacing undone."""
-    chars: list[str] = []
-    origin: list[int] = []
     view = _collapse_spaced(view)
     text = view.text
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded in LEET and _between_letters(text, index):
-            folded = LEET[folded]
-        for piece in folded:
-            if piece.isspace() or piece == "_":
-                if not chars or chars[-1] == " ":
-                    continue
-                piece = " "
-            chars.append(piece)
-            origin.append(view.origin[index])
-    return Normalised(view.source, "".join(chars), tuple(origin))
+    pieces = list(map(_fold_char, text))
+    for index in [i for i, piece in enumerate(pieces) if piece in LEET]:
+        if _between_letters(text, index):
+            pieces[index] = LEET[pieces[index]]
+    folded = "".join(pieces)
+    if len(folded) == len(pieces) and "" not in pieces:  # one character for each
+        origin = view.origin
+    else:
+        origin = tuple(o for piece, o in zip(pieces, view.origin) for _ in piece)
+    # a run of blanks (white space, `_`) is one space, none at the start
+    chars: list[str] = []
+    kept: list[int] = []
+    at = 0
+    for run in _BLANK_RUN.finditer(folded):
+        start, end = run.span()
+        chars.append(folded[at:start])
+        kept.extend(origin[at:start])
+        if start:
+            chars.append(" ")
+            kept.append(origin[start])
+        at = end
+    if not at:
+        return Normalised(view.source, folded, tuple(origin))
+    chars.append(folded[at:])
+    kept.extend(origin[at:])
+    return Normalised(view.source, "".join(chars), tuple(kept))
 
 
 def for_matching(text: str) -> Normalised:
@@ -118,6 +144,14 @@ def _clusters(text: str):
 @lru_cache(maxsize=8192)
 def _nfkc(cluster: str) -> str:
     return unicodedata.normalize("NFKC", cluster) if not cluster.isascii() else cluster
+
+
+@lru_cache(maxsize=8192)
+def _plain(char: str) -> bool:
+    """The reader view keeps this character as it is, alone or next to any other: no combining
+    mark, NFKC-stable, visible, not a line break other than `\\n`."""
+    return char == "\n" or (not unicodedata.combining(char) and _nfkc(char) == char
+                            and char not in LINE_BREAKS and not _invisible(char))
 
 
 @lru_cache(maxsize=8192)

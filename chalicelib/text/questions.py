@@ -48,11 +48,11 @@ class QuestionCount:
 
 SENTENCE = re.compile(r"(?P<body>(?:[^?!.…]|[.…](?!\s|$))*)(?P<end>[?!]+|[.…]+|$)")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
-CLAUSE_BREAK = re.compile(
-    r"\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)"
+CLAUSE_BREAK = re.compile(  # every break starts with a blank or one of ,;: (the lookahead skips the rest)
+    r"(?=[\s,;:])(?:\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)"
     r"|(?<=[^\W\d_]{3})\s+(?:(?:and\s+)?also\s+|(?:et\s+)?aussi\s+)?(?<!\bif\s)(?<!\bwhether\s)(?<!\bknow\s)"
     r"(?=(?:can|could|would) you\b|is it possible\b|do you (?:have|know|offer|sell|support)\b"
-    r"|how (?:do|can) i\b|(?:pouvez|pourriez)[- ]vous\b|est[- ]ce qu|est[- ]il possible\b|comment (?:je|on|faire)\b)",
+    r"|how (?:do|can) i\b|(?:pouvez|pourriez)[- ]vous\b|est[- ]ce qu|est[- ]il possible\b|comment (?:je|on|faire)\b))",
     re.I,
 )
 INLINE_ITEM = re.compile(r"^\d{1,2}[.)]\s+")
@@ -236,6 +236,10 @@ GREETING = re.compile(
     re.I,
 )
 
+_THEN = re.compile(r"^(?:also|then|aussi|puis|ensuite)\s+", re.I)
+_CONNECTIVE = re.compile(r"^(?:so|also|and|but|ok|okay|well|then|et|mais|donc|alors|sinon|aussi)\b,?\s*",
+                         re.I)
+
 
 def count_questions(text: "str | Normalised", language: str | None = None) -> QuestionCount:
     """Count questions in `text`; language "en" or "fr" narrows the patterns, else both."""
@@ -308,7 +312,7 @@ def _enumerated(content: str, languages: list[str]) -> list[str]:
 
 def _continued_request(clause: str, before: list[str], languages: list[str]) -> bool:
     """"could you check X; and tell me Y": an ask verb after a request asks again."""
-    clause = re.sub(r"^(?:also|then|aussi|puis|ensuite)\s+", "", clause.strip(), flags=re.I)
+    clause = _THEN.sub("", clause.strip())
     if not CONTINUATION.match(clause):
         return False
     return any(_asks(b, languages, imperative=True) for b in before)
@@ -330,8 +334,7 @@ def _asks(clause: str, languages: list[str], *, requests_only: bool = False,
 
 def _is_request(clause: str, languages: list[str], imperative: bool = False) -> bool:
     clause = GREETING.sub("", clause).lstrip(" ,.-")
-    lead = re.sub(r"^(?:so|also|and|but|ok|okay|well|then|et|mais|donc|alors|sinon|aussi)\b,?\s*",
-                  "", clause, flags=re.I)
+    lead = _CONNECTIVE.sub("", clause)
     if NOT_A_REQUEST.match(lead):
         return False
     patterns = [REQUESTS[language] for language in languages]
