@@ -1,10 +1,14 @@
 """Ticketwarden's Chalice app: registers the blueprints, nothing else."""
-from chalice import Chalice
+from chalicelib.text import precompiled
 
-from chalicelib import bootstrap, logs
-from chalicelib.api import (dashboard, endpoints, errors, local, notifier, status, timers,
-                            webhooks)
-from chalicelib.settings import Settings
+precompiled.seed_regex_cache()  # before the imports that compile chalicelib's expressions
+
+from chalice import Chalice  # noqa: E402
+
+from chalicelib import bootstrap, logs  # noqa: E402
+from chalicelib.api import (dashboard, endpoints, errors, local, notifier, status,  # noqa: E402
+                            timers, webhooks)
+from chalicelib.settings import Settings  # noqa: E402
 
 settings = Settings.from_env()  # a setting that cannot work fails here, in the init phase
 if settings.in_lambda:

@@ -1,0 +1,107 @@
+"""Build `chalicelib/text/precompiled/*.marshal`, what the Lambda init phase loads fast (issue 17).
+
+Run: `.venv/bin/python -m textbuild.precompile` (`make precompile`; `scripts/package.sh` runs it
+before `chalice package`, so the zip ships fresh artifacts). What each file holds and how a
+stale one is refused: chalicelib/text/precompiled.py. The files are git-ignored and the app
+works without them (slower cold start, and a checkout writes the data ones on first use);
+`regex.marshal` is only written here, because it records what a real init phase compiles.
+
+Steps: delete the artifacts; in a fresh interpreter, record every regular expression chalicelib
+compiles while `import app` runs the warm-up (which, finding no artifacts, builds the
+langdetect table, the lexicon sources and the weights the slow way and writes them) and a few
+messages are analysed; write the compiled code of those expressions; then, in another fresh
+interpreter, check that every artifact is found current and every pattern compiles back equal.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ("langdetect", "lexicons", "weights", "regex")
+SAMPLES = (
+    "Since I enabled the module the checkout page stays blank. How can I fix it?",
+    "Bonjour, depuis la mise à jour le module ne s'affiche plus. Pouvez-vous m'aider ?",
+    "Can you install the module for us? Here is our FTP password: hunter2, user admin.",
+)
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TICKETWARDEN_WARM_UP": "true",
+           "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")}
+    for name in ("TICKETWARDEN_LOCAL", "TICKETWARDEN_PRECOMPILED"):
+        env.pop(name, None)
+    return env
+
+
+def build() -> None:
+    from chalicelib.text import precompiled
+
+    for name in NAMES:
+        precompiled.path(name).unlink(missing_ok=True)
+    for step in ("--record", "--check"):
+        subprocess.run([sys.executable, "-m", "textbuild.precompile", step], cwd=ROOT, env=_env(),
+                       check=True)
+
+
+def _record() -> None:
+    """In a fresh interpreter: the expressions chalicelib compiles, in order, then saved."""
+    import re
+
+    compile_now = re._compile
+    seen: dict[tuple[str, int], None] = {}
+
+    def recording(pattern, flags):
+        if isinstance(flags, re.RegexFlag):
+            flags = flags.value
+        if isinstance(pattern, str) and not flags & re.DEBUG:
+            caller = sys._getframe(1)
+            while caller is not None and caller.f_globals.get("__name__") == "re":
+                caller = caller.f_back
+            module = caller.f_globals.get("__name__", "") if caller is not None else ""
+            if module == "app" or module.startswith("chalicelib."):
+                seen.setdefault((pattern, flags))
+        return compile_now(pattern, flags)
+
+    re._compile = recording
+    try:
+        import app  # noqa: F401  the init phase, warm-up included
+        from chalicelib.text.analysis import analyse
+        from chalicelib.text.lexicons import CATEGORIES
+
+        for text in SAMPLES:
+            analyse(text, CATEGORIES)
+    finally:
+        re._compile = compile_now
+
+    from chalicelib.text import precompiled
+
+    entries = [precompiled.regex_entry(source, flags) for source, flags in seen]
+    if not precompiled.save("regex", None, entries):
+        raise SystemExit(f"textbuild.precompile: cannot write {precompiled.DIRECTORY}")
+    print(f"textbuild.precompile: {len(entries)} regular expressions -> {precompiled.path('regex')}")
+
+
+def _check() -> None:
+    """In a fresh interpreter: every artifact is current and loads back as the slow path builds."""
+    import re
+
+    from chalicelib.text import language, lexicons, model, precompiled
+
+    entries = precompiled.load("regex")
+    assert entries, "regex.marshal missing"
+    for entry in entries:
+        assert precompiled.from_entry(entry) == re.compile(entry[0], entry[1]), entry[0][:80]
+    assert precompiled.load("langdetect", language._subset_digest()) is not None, "langdetect stale"
+    assert precompiled.load("lexicons", lexicons._bundled_digest()) is not None, "lexicons stale"
+    assert precompiled.load("weights", precompiled.digest(model.WEIGHTS.read_bytes())) is not None, \
+        "weights stale"
+    sizes = ", ".join(f"{name} {precompiled.path(name).stat().st_size / 2**20:.1f} MiB" for name in NAMES)
+    print(f"textbuild.precompile: checked ({sizes})")
+
+
+if __name__ == "__main__":
+    {"--record": _record, "--check": _check}.get(sys.argv[1] if len(sys.argv) > 1 else "",
+                                                  build)()
