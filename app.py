@@ -1,5 +1,10 @@
 """Ticketwarden's Chalice app: registers the blueprints, nothing else."""
-from chalicelib.text import precompiled
+import gc
+
+COLLECTING = gc.isenabled()
+gc.disable()  # init phase: what it builds lives as long as the container; see the end
+
+from chalicelib.text import precompiled  # noqa: E402
 
 precompiled.seed_regex_cache()  # before the imports that compile chalicelib's expressions
 
@@ -27,3 +32,6 @@ if settings.local_mode:  # the test clock exists in `make run` only
 logs.configure(settings.log_level)
 if settings.warm_up:  # Lambda init phase: language profiles and lexicons, not on the first request
     bootstrap.warm_up()
+if COLLECTING:  # the init phase's objects to the permanent generation: no collection scans them
+    gc.freeze()
+    gc.enable()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # scripts/package.sh [stage] [outdir]: the deployable artefacts of one stage, linted.
 #   1. renders deploy/merge-template.yaml to JSON with the Stage parameter pinned to <stage>
+#   1b. python -m textbuild.precompile: chalicelib/text/precompiled/*.marshal, the data the
+#       init phase loads instead of building (README "Cold start"), fresh for this zip
 #   2. chalice package --stage <stage> --merge-template <rendered> <outdir>
 #        -> <outdir>/sam.json + <outdir>/deployment.zip
-#   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311)
+#   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311), and
+#      the precompiled artifacts
 #   4. cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
 #   5. prints the zip size
 # Network: chalice runs `pip download` (+ `pip wheel` for langdetect's sdist) against PyPI or
@@ -51,8 +54,12 @@ with open(target, "w", encoding="utf-8") as handle:
     json.dump(template, handle, indent=2)
 PYEOF
 
-# 2. chalice needs a region to build its clients, never credentials: packaging calls no AWS API.
+# 1b. The precompiled init-phase data, built by this interpreter (CPython 3.11, as Lambda's):
+#     a stale or foreign artifact would only be ignored at load (slow path), never used.
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
+"$PY" -m textbuild.precompile
+
+# 2. chalice needs a region to build its clients, never credentials: packaging calls no AWS API.
 start=$(date +%s)
 "$VENV/bin/chalice" package --stage "$STAGE" --merge-template "$MERGE" "$OUTDIR" | tee "$WORK/chalice.log"
 if grep -q "Could not install dependencies" "$WORK/chalice.log"; then
@@ -85,6 +92,9 @@ for line in open(requirements, encoding="utf-8"):
         name, _, version = line.partition("==")
         if (norm(name.split("[")[0]), version) not in installed:
             problems.append(f"missing {line}")
+for artefact in ("langdetect", "lexicons", "weights", "profiles", "regex"):  # textbuild.precompile (1b)
+    if f"chalicelib/text/precompiled/{artefact}.marshal" not in names:
+        problems.append(f"missing chalicelib/text/precompiled/{artefact}.marshal")
 for name in names:  # compiled extensions must be Linux x86_64 builds for CPython 3.11
     if name.endswith(".so") and not re.search(r"(cpython-311-x86_64-linux-gnu|abi3)\.so$", name):
         problems.append(f"not a Lambda build: {name}")
