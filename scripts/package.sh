@@ -92,7 +92,7 @@ for line in open(requirements, encoding="utf-8"):
         name, _, version = line.partition("==")
         if (norm(name.split("[")[0]), version) not in installed:
             problems.append(f"missing {line}")
-for artefact in ("langdetect", "lexicons", "weights", "profiles", "regex"):  # textbuild.precompile (1b)
+for artefact in ("langdetect", "lexicons", "weights", "profiles", "templates-en", "regex"):  # textbuild.precompile (1b)
     if f"chalicelib/text/precompiled/{artefact}.marshal" not in names:
         problems.append(f"missing chalicelib/text/precompiled/{artefact}.marshal")
 for name in names:  # compiled extensions must be Linux x86_64 builds for CPython 3.11

@@ -6,11 +6,13 @@ stale one is refused: chalicelib/text/precompiled.py. The files are git-ignored 
 works without them (slower cold start, and a checkout writes the data ones on first use);
 `regex.marshal` is only written here, because it records what a real init phase compiles.
 
-Steps: delete the artifacts; in a fresh interpreter, record every regular expression chalicelib
-compiles while `import app` runs the warm-up (which, finding no artifacts, builds the
-langdetect table, the lexicon sources and the weights the slow way and writes them) and a few
-messages are analysed; write the compiled code of those expressions; then, in another fresh
-interpreter, check that every artifact is found current and every pattern compiles back equal.
+Steps: delete the artifacts; in a fresh interpreter, `import app` runs the warm-up, which,
+finding no artifacts, builds the langdetect table, the lexicon sources and the weights the slow
+way and writes them (so do the built-in profiles and reply templates, loaded next), and a few
+messages are analysed; a second fresh interpreter does the same, now on the fast path, and
+records every regular expression compiled by a module the yardstick (`import boto3;
+boto3.client("dynamodb")`) does not import, and writes their compiled code; a third checks
+that every artifact is current, loads back equal, and every pattern compiles back equal.
 """
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = ("langdetect", "lexicons", "weights", "profiles", "regex")
+TEMPLATES = sorted(p.stem for p in (ROOT / "chalicelib" / "policy" / "templates").glob("*.yaml"))
+NAMES = ("langdetect", "lexicons", "weights", "profiles", *(f"templates-{t}" for t in TEMPLATES),
+         "regex")
 SAMPLES = (
     "Since I enabled the module the checkout page stays blank. How can I fix it?",
     "Bonjour, depuis la mise à jour le module ne s'affiche plus. Pouvez-vous m'aider ?",
@@ -40,7 +44,9 @@ def build() -> None:
 
     for name in NAMES:
         precompiled.path(name).unlink(missing_ok=True)
-    for step in ("--record", "--check"):
+    # the first recording builds the data artifacts the slow way (compiling what that needs);
+    # the second records what an init phase compiles once they exist: what regex.marshal keeps
+    for step in ("--record", "--record", "--check"):
         subprocess.run([sys.executable, "-m", "textbuild.precompile", step], cwd=ROOT, env=_env(),
                        check=True)
 
@@ -85,7 +91,11 @@ def _record() -> None:
 
         from chalicelib.policy.profile import built_in_profiles
 
+        from chalicelib.policy.replies import templates
+
         built_in_profiles()  # the first request's catalog: validated, then written
+        for language in TEMPLATES:
+            templates(language)
         for text in SAMPLES:
             analyse(text, CATEGORIES)
     finally:
@@ -118,6 +128,13 @@ def _check() -> None:
     files = sorted(profile.BUILT_IN.glob("*.yaml"))
     assert precompiled.load("profiles", profile._built_in_digest(files)) is not None, "profiles stale"
     assert profile.built_in_profiles() == {p.name: p for p in map(profile.load_profile, files)}
+    from chalicelib import yaml_files
+    from chalicelib.policy import replies
+
+    for language in TEMPLATES:
+        source = (replies.TEMPLATES / f"{language}.yaml").read_bytes()
+        assert precompiled.load(f"templates-{language}", precompiled.digest(source)) is not None
+        assert replies.templates(language) == yaml_files.load(source.decode("utf-8"))
     sizes = ", ".join(f"{name} {precompiled.path(name).stat().st_size / 2**20:.1f} MiB" for name in NAMES)
     print(f"textbuild.precompile: checked ({sizes})")
 

@@ -162,3 +162,26 @@ def test_built_in_profiles_from_the_artifact_equal_the_validated_ones(artifacts)
         assert fast[name].calendars == built.calendars and fast[name].ref == built.ref
     # a changed profile or policy module is a changed digest: the artifact is ignored
     assert precompiled.load("profiles", profile._built_in_digest(files[:-1])) is None
+
+
+def test_reply_templates_from_the_artifact_equal_the_yaml(artifacts):
+    from chalicelib import yaml_files
+    from chalicelib.policy import replies
+
+    for path in sorted(replies.TEMPLATES.glob("*.yaml")):
+        slow = _uncached(replies.templates)(path.stem)
+        assert precompiled.path(f"templates-{path.stem}").exists()
+        fast = _uncached(replies.templates)(path.stem)
+        assert fast == slow == yaml_files.load(path.read_text(encoding="utf-8")) and fast
+
+
+def test_yaml_is_imported_on_first_use_only():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from chalicelib import yaml_files; assert 'yaml' not in sys.modules; "
+             "assert yaml_files.load('a: [1, 2]') == {'a': [1, 2]}; "
+             "assert issubclass(yaml_files.YAMLError, Exception); print(yaml_files.SAFE_LOADER.__name__)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() in ("CSafeLoader", "SafeLoader")
