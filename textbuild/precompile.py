@@ -5,8 +5,9 @@ before `chalice package`, so the zip ships fresh artifacts). What each file hold
 stale one is refused: chalicelib/text/precompiled.py. The files are git-ignored and the app
 works without them (slower cold start, and a checkout writes the data ones on first use);
 `regex.marshal` is only written here, because it records what a real init phase compiles.
+`python -m textbuild.precompile --clean` rebuilds everything from scratch.
 
-Steps: delete the artifacts; in a fresh interpreter, `import app` runs the warm-up, which,
+Steps (`--clean` first deletes the artifacts): in a fresh interpreter, `import app` runs the warm-up, which,
 finding no artifacts, builds the langdetect table, the lexicon sources and the weights the slow
 way and writes them (so do the built-in profiles and reply templates, loaded next), and a few
 messages are analysed; a second fresh interpreter does the same, now on the fast path, and
@@ -39,11 +40,15 @@ def _env() -> dict[str, str]:
     return env
 
 
-def build() -> None:
+def build(clean: bool = False) -> None:
+    """Stale artifacts are rebuilt by the loaders themselves (their digest no longer matches),
+    so nothing needs deleting first; `--clean` does anyway. Not deleting keeps two concurrent
+    builds (two `package.sh` runs) from pulling files from under each other's check."""
     from chalicelib.text import precompiled
 
-    for name in NAMES:
-        precompiled.path(name).unlink(missing_ok=True)
+    if clean:
+        for name in NAMES:
+            precompiled.path(name).unlink(missing_ok=True)
     # the first recording builds the data artifacts the slow way (compiling what that needs);
     # the second records what an init phase compiles once they exist: what regex.marshal keeps
     for step in ("--record", "--record", "--check"):
@@ -140,5 +145,5 @@ def _check() -> None:
 
 
 if __name__ == "__main__":
-    {"--record": _record, "--check": _check}.get(sys.argv[1] if len(sys.argv) > 1 else "",
-                                                  build)()
+    step = sys.argv[1] if len(sys.argv) > 1 else ""
+    {"--record": _record, "--check": _check}.get(step, lambda: build(clean=step == "--clean"))()

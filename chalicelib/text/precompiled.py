@@ -8,18 +8,22 @@ What is precompiled, into `chalicelib/text/precompiled/*.marshal` (git-ignored, 
 - `lexicons`: each category's description and the two regular-expression sources
   (lexicons.py), i.e. the YAML read, validated and joined;
 - `weights`: the model's weights (model.py), i.e. `model/weights.json` parsed;
-- `regex`: the compiled code of the regular expressions chalicelib compiles at import and
-  in warm-up (recorded by the build), handed to `_sre.compile` instead of being parsed and
-  compiled again; seeded into `re`'s own cache so `re.compile(source, flags)` finds them.
+- `profiles`: the built-in policy profiles, validated, pickled (policy/profile.py);
+- `templates-<language>`: the reply templates (policy/replies.py);
+- `regex`: the compiled code of the regular expressions compiled at import and in warm-up by
+  modules the yardstick (`import boto3; boto3.client("dynamodb")`) does not import (recorded
+  by the build), handed to `_sre.compile` instead of being parsed and compiled again; seeded
+  into `re`'s own cache so `re.compile(source, flags)` finds them.
 
-Staleness: every file starts with HEADER (format, interpreter, regex engine version) and the
-first three carry the digest of their inputs (the source files they were built from, and the
-code that builds them); a file whose header or digest differs from what the running code
-computes is ignored and the data is built the slow way, as before (and, where the directory
-is writable, written again: a local checkout regenerates itself). A `regex` entry is keyed by
-its own source and flags, so it can only ever stand for that exact expression: a changed
-pattern misses and is compiled as usual. `tests/unit/test_precompiled.py` checks the fast path
-gives what the slow path gives (equal tables, equal compiled patterns, same verdicts).
+Staleness: every file starts with HEADER (format, interpreter, regex engine version) and all
+but `regex` carry the digest of their inputs (the files they were built from, and the code
+that builds them); a file whose header or digest differs from what the running code computes
+is ignored and the data is built the slow way, as before (and, where the directory is
+writable, written again: a local checkout regenerates itself; a Lambda's code is read-only).
+A `regex` entry is keyed by its own source and flags, so it can only ever stand for that exact
+expression: a changed pattern misses and is compiled as usual; `_sre.compile` validates the
+code. `tests/unit/test_precompiled.py` checks the fast path gives what the slow path gives
+(equal tables, equal compiled patterns, same verdicts, equal profiles and templates).
 """
 from __future__ import annotations
 
