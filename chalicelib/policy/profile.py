@@ -205,7 +205,7 @@ def _built_in_digest(files: list[Path]) -> str:
     (policy, time) or that validates them (pydantic)."""
     import pydantic
 
-    parts: list[str | bytes] = [pydantic.VERSION]
+    parts: list[str | bytes] = [pydantic.VERSION, _holidays_record()]
     for path in files:
         parts += [path.name, path.read_bytes()]
     package = Path(__file__).resolve().parents[1]
@@ -213,3 +213,16 @@ def _built_in_digest(files: list[Path]) -> str:
                         package / "yaml_files.py")):
         parts += [str(path.relative_to(package)), path.read_bytes()]
     return precompiled.digest(*parts)
+
+
+def _holidays_record() -> bytes:
+    """The installed `holidays` package's RECORD (every file's hash): a calendar's country
+    holidays are computed from it when the profile is built, not imported to check."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return b"no holidays package"
+    site = Path(spec.origin).resolve().parents[1]
+    records = sorted(site.glob("holidays-*.dist-info/RECORD"))
+    return b"".join(r.read_bytes() for r in records) or spec.origin.encode()
