@@ -89,7 +89,8 @@ def render(result: dict) -> str:
              "| measure | median ms |", "|---|--:|",
              f"| `import app` (chalice, pydantic, profiles, lexicons, routes; init phase) | {ms(app['import_s'])} |",
              f"| of which `bootstrap.warm_up()` | {ms(app['warm_up_s'])} |",
-             f"| of which langdetect profiles (`language.warm_up`); the rest loads and compiles the lexicons "
+             f"| of which langdetect profiles (`language.warm_up`); the rest loads the lexicons and model "
+             "weights (precompiled, `textbuild.precompile`) "
              f"| {ms(app['language_s'])} |",
              f"| first webhook (message.created, in-memory wiring) | {ms(app['first_s'])} |",
              f"| **app: import + first webhook** | **{ms(app['total_s'])}** |",
