@@ -1,10 +1,19 @@
 """Ticketwarden's Chalice app: registers the blueprints, nothing else."""
-from chalice import Chalice
+import gc
 
-from chalicelib import bootstrap, logs
-from chalicelib.api import (dashboard, endpoints, errors, local, notifier, status, timers,
-                            webhooks)
-from chalicelib.settings import Settings
+COLLECTING = gc.isenabled()
+gc.disable()  # init phase: what it builds lives as long as the container; see the end
+
+from chalicelib.text import precompiled  # noqa: E402
+
+precompiled.seed_regex_cache()  # before the imports that compile chalicelib's expressions
+
+from chalice import Chalice  # noqa: E402
+
+from chalicelib import bootstrap, logs  # noqa: E402
+from chalicelib.api import (dashboard, endpoints, errors, local, notifier, status,  # noqa: E402
+                            timers, webhooks)
+from chalicelib.settings import Settings  # noqa: E402
 
 settings = Settings.from_env()  # a setting that cannot work fails here, in the init phase
 if settings.in_lambda:
@@ -23,3 +32,6 @@ if settings.local_mode:  # the test clock exists in `make run` only
 logs.configure(settings.log_level)
 if settings.warm_up:  # Lambda init phase: language profiles and lexicons, not on the first request
     bootstrap.warm_up()
+if COLLECTING:  # the init phase's objects to the permanent generation: no collection scans them
+    gc.freeze()
+    gc.enable()

@@ -11,7 +11,7 @@ from collections import Counter
 
 from . import ROOT, progress
 
-TARGET_RATIO = 1.6
+TARGET_RATIO = 1.4
 
 
 def _child(variant: str, *flags: str) -> tuple[dict, str]:
@@ -62,6 +62,8 @@ def yaml_load_ms() -> dict:
 
 
 def run(scale) -> dict:
+    subprocess.run([sys.executable, "-m", "textbuild.precompile"], cwd=ROOT, check=True,
+                   capture_output=True)  # as scripts/package.sh does: the zip ships them
     _child("app")  # compile byte code once, as a deployed zip ships it
     runs: dict[str, list[dict]] = {"app": [], "boto3": []}
     for n in range(scale.cold_runs):
@@ -79,7 +81,7 @@ def run(scale) -> dict:
 
 def render(result: dict) -> str:
     app, boto, ms = result["app"], result["boto3"], lambda s: f"{s * 1000:.0f}"
-    verdict = ("met" if result["ratio"] <= 1.6 else
+    verdict = ("met" if result["ratio"] <= TARGET_RATIO else
                f"**missed** by {result['ratio'] - TARGET_RATIO:.2f} "
                f"(app + first webhook would have to fit in {ms(boto['total_s'] * TARGET_RATIO)} ms)")
     lines = [f"Medians of {result['runs']} fresh interpreters each (wall time inside the process, "
@@ -87,7 +89,8 @@ def render(result: dict) -> str:
              "| measure | median ms |", "|---|--:|",
              f"| `import app` (chalice, pydantic, profiles, lexicons, routes; init phase) | {ms(app['import_s'])} |",
              f"| of which `bootstrap.warm_up()` | {ms(app['warm_up_s'])} |",
-             f"| of which langdetect profiles (`language.warm_up`); the rest loads and compiles the lexicons "
+             f"| of which langdetect profiles (`language.warm_up`); the rest loads the lexicons and model "
+             "weights (precompiled, `textbuild.precompile`) "
              f"| {ms(app['language_s'])} |",
              f"| first webhook (message.created, in-memory wiring) | {ms(app['first_s'])} |",
              f"| **app: import + first webhook** | **{ms(app['total_s'])}** |",

@@ -2,9 +2,12 @@
 # scripts/package.sh [stage] [outdir]: the deployable artefacts of one stage, linted.
 #   1. renders deploy/merge-template.yaml to JSON with the Stage parameter pinned to <stage>,
 #      plus one HTTP API route per Chalice route, read from app.app.routes (scripts/http_api.py)
+#   1b. python -m textbuild.precompile: chalicelib/text/precompiled/*.marshal, the data the
+#       init phase loads instead of building (README "Cold start"), fresh for this zip
 #   2. chalice package --stage <stage> --merge-template <rendered> <outdir>
 #        -> <outdir>/sam.json + <outdir>/deployment.zip
-#   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311)
+#   3. checks the zip holds every runtime requirement, built for Lambda (x86_64, cp311), and
+#      the precompiled artifacts
 #   4. points the EndpointURL output at whichever front is on (ApiFront: http | rest), checks
 #      each front's resources sit under its condition, then cfn-lint <outdir>/sam.json: errors AND warnings fail, except the rules in IGNORED
 #   5. prints the zip size
@@ -62,6 +65,10 @@ export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}"
 #     applied (so `make run`'s local-only routes never reach a package).
 "$PY" "$ROOT/scripts/http_api.py" routes "$MERGE" "$STAGE"
 
+# 1c. The precompiled init-phase data, built by this interpreter (CPython 3.11, as Lambda's):
+#     a stale or foreign artifact would only be ignored at load (slow path), never used.
+"$PY" -m textbuild.precompile
+
 # 2. chalice package: the functions, roles and REST API, merged with the template above.
 start=$(date +%s)
 "$VENV/bin/chalice" package --stage "$STAGE" --merge-template "$MERGE" "$OUTDIR" | tee "$WORK/chalice.log"
@@ -95,6 +102,9 @@ for line in open(requirements, encoding="utf-8"):
         name, _, version = line.partition("==")
         if (norm(name.split("[")[0]), version) not in installed:
             problems.append(f"missing {line}")
+for artefact in ("langdetect", "lexicons", "weights", "profiles", "templates-en", "regex"):  # textbuild.precompile (1b)
+    if f"chalicelib/text/precompiled/{artefact}.marshal" not in names:
+        problems.append(f"missing chalicelib/text/precompiled/{artefact}.marshal")
 for name in names:  # compiled extensions must be Linux x86_64 builds for CPython 3.11
     if name.endswith(".so") and not re.search(r"(cpython-311-x86_64-linux-gnu|abi3)\.so$", name):
         problems.append(f"not a Lambda build: {name}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from chalicelib import yaml_files
 from chalicelib.domain.errors import ProfileError
+from chalicelib.text import precompiled
 from chalicelib.time.calendar import BusinessCalendar
 from chalicelib.time.zones import zone_info
 
@@ -22,7 +24,7 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}-\d+[a-z]?$")]
 
 
 class RuleEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first validation
     id: RuleId
     type: str
     when: When | None = None
@@ -31,7 +33,7 @@ class RuleEntry(BaseModel):
 
 
 class ProfileFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # precompiled profiles skip it
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     version: Annotated[str, Field(min_length=1)]
     description: str = ""
@@ -185,4 +187,42 @@ def load_profile(path: Path) -> Profile:
 
 @functools.lru_cache(maxsize=None)
 def built_in_profiles() -> dict[str, Profile]:
-    return {p.name: p for p in (load_profile(f) for f in sorted(BUILT_IN.glob("*.yaml")))}
+    """The bundled profiles, validated; as precompiled (chalicelib/text/precompiled.py) when that
+    is current: then neither YAML nor the parameter models' validators are needed to get them."""
+    files = sorted(BUILT_IN.glob("*.yaml"))
+    inputs = _built_in_digest(files)
+    pickled = precompiled.load("profiles", inputs)
+    if pickled is not None:
+        return pickle.loads(pickled)
+    profiles = {p.name: p for p in (load_profile(f) for f in files)}
+    if precompiled.writable():
+        precompiled.save("profiles", inputs, pickle.dumps(profiles, protocol=pickle.HIGHEST_PROTOCOL))
+    return profiles
+
+
+def _built_in_digest(files: list[Path]) -> str:
+    """The profiles' inputs: their YAML, and the code of every class the built profiles hold
+    (policy, time) or that validates them (pydantic)."""
+    import pydantic
+
+    parts: list[str | bytes] = [pydantic.VERSION, _holidays_record()]
+    for path in files:
+        parts += [path.name, path.read_bytes()]
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted((*package.joinpath("policy").rglob("*.py"), *package.joinpath("time").rglob("*.py"),
+                        package / "yaml_files.py")):
+        parts += [str(path.relative_to(package)), path.read_bytes()]
+    return precompiled.digest(*parts)
+
+
+def _holidays_record() -> bytes:
+    """The installed `holidays` package's RECORD (every file's hash): a calendar's country
+    holidays are computed from it when the profile is built, not imported to check."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return b"no holidays package"
+    site = Path(spec.origin).resolve().parents[1]
+    records = sorted(site.glob("holidays-*.dist-info/RECORD"))
+    return b"".join(r.read_bytes() for r in records) or spec.origin.encode()

@@ -9,13 +9,23 @@ from chalicelib import yaml_files
 
 from chalicelib.domain.actions import Reply
 from chalicelib.domain.decisions import Decision
+from chalicelib.text import precompiled
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 @functools.lru_cache(maxsize=None)
 def templates(language: str) -> dict[str, str]:
-    return yaml_files.load((TEMPLATES / f"{language}.yaml").read_text(encoding="utf-8"))
+    """The language's templates; as precompiled (chalicelib/text/precompiled.py) when current."""
+    raw = (TEMPLATES / f"{language}.yaml").read_bytes()
+    inputs = precompiled.digest(raw)
+    found = precompiled.load(f"templates-{language}", inputs)
+    if found is not None:
+        return found
+    loaded = yaml_files.load(raw.decode("utf-8"))
+    if precompiled.writable():
+        precompiled.save(f"templates-{language}", inputs, loaded)
+    return loaded
 
 
 def reply_language(detected: str | None, allowed: tuple[str, ...]) -> str:

@@ -29,6 +29,7 @@ import random
 from operator import mul
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -37,6 +38,7 @@ from langdetect.utils.ngram import NGram
 
 import re
 
+from chalicelib.text import precompiled
 from chalicelib.text.clean import strip_noise
 from chalicelib.text.normalise import Normalised, reader
 
@@ -100,7 +102,39 @@ def load_factory(languages: Iterable[str]) -> DetectorFactory:
 
 @functools.cache
 def default_factory() -> DetectorFactory:
-    return load_factory(PROFILE_SUBSET)
+    """PROFILE_SUBSET, from its precompiled table (precompiled.py) when that is current."""
+    inputs = _subset_digest()
+    table = precompiled.load("langdetect", inputs)
+    if table is not None:
+        return _factory_from(*table)
+    factory = load_factory(PROFILE_SUBSET)
+    if precompiled.writable():
+        precompiled.save("langdetect", inputs, subset_table(factory))
+    return factory
+
+
+def _subset_digest() -> str:
+    """The inputs of the table: the subset, its profile files and langdetect's loading code."""
+    import langdetect.detector_factory as source
+
+    parts = [" ".join(PROFILE_SUBSET), Path(source.__file__).read_bytes()]
+    for language in PROFILE_SUBSET:
+        parts += [language, Path(PROFILES_DIRECTORY, language).read_bytes()]
+    return precompiled.digest(*parts)
+
+
+def subset_table(factory: DetectorFactory) -> tuple[list[str], dict[str, tuple[float, ...]]]:
+    """What `load_json_profile` built: languages in order, n-gram -> probability per language."""
+    return list(factory.langlist), {gram: tuple(probabilities)
+                                    for gram, probabilities in factory.word_lang_prob_map.items()}
+
+
+def _factory_from(langlist: list[str], table: dict) -> DetectorFactory:
+    factory = DetectorFactory()
+    factory.langlist = list(langlist)
+    factory.word_lang_prob_map = table
+    factory.set_seed(SEED)
+    return factory
 
 
 def warm_up() -> None:

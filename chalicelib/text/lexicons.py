@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, NoReturn
 
 from chalicelib import yaml_files
-from chalicelib.text import model
+from chalicelib.text import model, precompiled
 from chalicelib.text.normalise import Normalised, for_matching
 
 LEXICON_DIR = Path(__file__).with_name("lexicons")
@@ -135,7 +135,33 @@ def _lexicon(category: str) -> Lexicon:
 
 @cache
 def _bundled_lexicons() -> dict[str, Lexicon]:
-    return {category: load_lexicon(LEXICON_DIR / f"{category}.yaml") for category in CATEGORIES}
+    """The bundled lexicons, from their precompiled sources (precompiled.py) when current."""
+    inputs = _bundled_digest()
+    sources = precompiled.load("lexicons", inputs)
+    if sources is not None:
+        return {category: Lexicon(category, description, re.compile(*pattern), re.compile(*negation))
+                for category, (description, pattern, negation) in sources.items()}
+    lexicons = {category: load_lexicon(LEXICON_DIR / f"{category}.yaml") for category in CATEGORIES}
+    if precompiled.writable():
+        precompiled.save("lexicons", inputs, lexicon_sources(lexicons))
+    return lexicons
+
+
+def _bundled_digest() -> str:
+    """The inputs of the lexicons: their YAML files and this module (how they are compiled)."""
+    parts: list[str | bytes] = [Path(__file__).read_bytes(), unicodedata.unidata_version]
+    for category in CATEGORIES:
+        parts += [category, (LEXICON_DIR / f"{category}.yaml").read_bytes()]
+    return precompiled.digest(*parts)
+
+
+def lexicon_sources(lexicons: dict[str, Lexicon]) -> dict[str, tuple]:
+    """category -> (description, (pattern source, flags), (negation source, flags))."""
+    def source(pattern: re.Pattern[str]) -> tuple[str, int]:
+        return pattern.pattern, int(pattern.flags & ~re.UNICODE)  # str patterns: UNICODE anyway
+
+    return {category: (lexicon.description, source(lexicon.pattern), source(lexicon.negation))
+            for category, lexicon in lexicons.items()}
 
 
 def load_lexicon(path: str | Path) -> Lexicon:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from chalicelib.text import precompiled
+
 WEIGHTS = Path(__file__).with_name("model") / "weights.json"
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;:,()]")
 CLAUSE_END = frozenset(".!?;:,()") | {"but", "mais", "however", "cependant", "pourtant"}
@@ -157,7 +159,14 @@ def weights() -> dict:
     """{category: {"bias": b, "threshold": t, "flag": f, "w": {feature: weight}}}."""
     if not WEIGHTS.exists():
         return {}
-    return json.loads(WEIGHTS.read_text(encoding="utf-8"))["categories"]
+    raw = WEIGHTS.read_bytes()
+    inputs = precompiled.digest(raw)  # the parsed table, precompiled (precompiled.py) if current
+    table = precompiled.load("weights", inputs)
+    if table is None:
+        table = json.loads(raw.decode("utf-8"))["categories"]
+        if precompiled.writable():
+            precompiled.save("weights", inputs, table)
+    return table
 
 
 def score(category: str, found: set[str]) -> Score | None:

@@ -12,7 +12,9 @@ Outcome = Literal["accept", "reject", "close", "request_info", "chargeable", "re
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a rule's validator is built when a profile is first validated, not at import;
+    # the precompiled built-in profiles (profile.py) are unpickled without it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def decide(ctx: RuleContext, rule_id: str, outcome: str, code: str, reason: str,
