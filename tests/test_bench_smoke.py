@@ -43,7 +43,8 @@ def test_every_section_runs_and_is_reported(tmp_path, aws_env, monkeypatch):
                   "## g. Seller summary"):
         assert title in report
     targets = report.split("## Targets")[1].split("##")[0]
-    assert len(re.findall(r"^\| [a-f]\. ", targets, flags=re.M)) == 8
+    assert len(re.findall(r"^\| [a-f]\. ", targets, flags=re.M)) == 6  # one row per figure of issue 17
+    assert "| before (2026-11-23) | after (this run) |" in targets
     assert "message.created (first)" in report and "timer " in report
     assert "per million webhooks" in report and "Errors: none" in report
     assert "deployment.zip (zipped)" in report

@@ -5,10 +5,13 @@ table it touches. Two consequences matter for `make run`: cost grows with table 
 concurrent requests can lose each other's writes when one restores its stale copy. This
 patch checks every condition first and applies only if all hold, under one lock shared with
 the other item operations, so transactions are atomic and isolated and nothing is copied.
+The store's one PartiQL statement (a read of a few partitions) is answered from those
+partitions under the same lock; moto would serialise every table to JSON for it.
 """
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from typing import Any
 
@@ -16,6 +19,7 @@ from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (MultipleTransactionsException, TooManyTransactionsException,
                                       TransactionCanceledException, TransactWriteSingleOpException)
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 LOCK = threading.RLock()
 GUARDED = ("put_item", "delete_item", "update_item", "get_item", "query", "scan", "batch_get_item")
@@ -31,6 +35,8 @@ def install() -> None:
         setattr(DynamoDBBackend, name, _locked(_installed[name]))
     _installed["transact_write_items"] = DynamoDBBackend.transact_write_items
     DynamoDBBackend.transact_write_items = transact_write_items
+    _installed["execute_statement"] = DynamoDBBackend.execute_statement
+    DynamoDBBackend.execute_statement = execute_statement
 
 
 def uninstall() -> None:
@@ -45,6 +51,26 @@ def _locked(method):
         with LOCK:
             return method(*args, **kwargs)
     return wrapper
+
+
+# The one statement the store makes: items of a few partitions (store.load_thread_and_orders).
+_PARTITIONS = re.compile(r'SELECT \* FROM "([^"]+)" WHERE PK = \?((?: OR PK = \?)*)')
+
+
+def execute_statement(self: DynamoDBBackend, statement: str, parameters: list[dict[str, Any]]):
+    """moto turns every item of every table into JSON for each statement (slower as the table
+    grows) and reads without the transactions' lock; a read of whole partitions, the only
+    statement the store makes, is answered from those partitions, under the lock."""
+    match = _PARTITIONS.fullmatch(statement.strip())
+    with LOCK:
+        if match is None or len(parameters) != 1 + match.group(2).count("?"):
+            return _installed["execute_statement"](self, statement, parameters)
+        table = self.get_table(match.group(1))
+        items = []
+        for parameter in parameters:
+            rows = table.items.get(DynamoType(parameter), {})
+            items += [rows[k].to_json()["Attributes"] for k in sorted(rows)]
+        return items
 
 
 def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:

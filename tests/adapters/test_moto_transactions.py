@@ -93,3 +93,22 @@ def test_a_failed_condition_returns_the_old_item_and_applies_nothing(patched_dyn
 def test_two_operations_on_one_item_are_refused(patched_dynamodb):
     with pytest.raises(ClientError):
         patched_dynamodb.transact_write_items(TransactItems=[put("a"), put("a")])
+
+
+def test_the_partition_statement_answers_as_moto_would_from_those_partitions_only(patched_dynamodb):
+    """store.load_thread_and_orders' statement: same items as moto's own PartiQL, in key order,
+    without reading the rest of the table (moto's costs grows with it)."""
+    client = patched_dynamodb
+    for pk, sk in [("A", "2"), ("A", "1"), ("B", "x"), ("C", "y")]:
+        client.put_item(TableName=TABLE, Item={"PK": {"S": pk}, "SK": {"S": sk}})
+    statement = f'SELECT * FROM "{TABLE}" WHERE PK = ? OR PK = ? OR PK = ?'
+    params = [{"S": "A"}, {"S": "C"}, {"S": "none"}]
+    ours = client.execute_statement(Statement=statement, Parameters=params)["Items"]
+    assert [(i["PK"]["S"], i["SK"]["S"]) for i in ours] == [("A", "1"), ("A", "2"), ("C", "y")]
+    moto_dynamodb.uninstall()
+    try:
+        theirs = client.execute_statement(Statement=statement, Parameters=params)["Items"]
+    finally:
+        moto_dynamodb.install()
+    key = lambda i: (i["PK"]["S"], i["SK"]["S"])  # noqa: E731
+    assert sorted(ours, key=key) == sorted(theirs, key=key)
