@@ -56,6 +56,7 @@ class InMemoryTicketStore:
         self._opened: dict[str, list[tuple[datetime, str]]] = {}  # seller -> sorted (opened_at, id)
         self._active: dict[str, list[tuple[datetime, tuple[str, str, str]]]] = {}  # seller -> sorted
                                                   # (active_until, order key): GSI3 ORDERS#<seller>
+        self._by_customer: dict[tuple[str, str], set[tuple[str, str, str]]] = {}  # GSI1 ORDERS#
         self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
         self._timer_consumer: Callable[[list[TimersChanged]], object] | None = None
 
@@ -148,6 +149,9 @@ class InMemoryTicketStore:
             key = _order_key(write.order)
             self._index_order(self.orders.get(key), write.order, key)
             self.orders[key] = write.order
+            if write.order.customer_id:
+                self._by_customer.setdefault((write.order.seller_id or "", write.order.customer_id),
+                                             set()).add(key)
 
     def _index(self, ticket: Ticket) -> None:
         """What GSI1 and GSI3 give the DynamoDB store: tickets by opening time, open ones apart."""
@@ -219,7 +223,8 @@ class InMemoryTicketStore:
 
     def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
         with self._lock:
-            found = [o for o in self.orders.values()
+            keys = self._by_customer.get((seller_id, customer_id), ())
+            found = [o for o in map(self.orders.__getitem__, keys)
                      if o.customer_id == customer_id and o.seller_id == seller_id]
         found.sort(key=lambda o: (o.marketplace, o.order_id))
         return found
