@@ -64,3 +64,16 @@ def test_a_table_from_before_the_summaries_reads_the_index_until_the_backfill(st
     made.clear()
     _, _, orders = store.load_thread_and_orders("tkt_none", "acme", "c1")
     assert [o.order_id for o in orders] == ["o1"] and made == ["ExecuteStatement"]
+
+
+def test_the_backfill_command_fills_the_summaries_and_says_how_many(store, dynamodb, monkeypatch,
+                                                                    capsys):
+    from chalicelib import cli
+    store.commit(change("wh-o", orders=(OrderWrite(an_order("o1"), None),
+                                        OrderWrite(an_order("o2", customer="c2"), None))))
+    dynamodb.delete_item(TableName=TABLE, Key=keys.to_attrs(keys.SUMMARIES_MARKER))
+    monkeypatch.setenv("TICKETWARDEN_TABLE", TABLE)
+    assert cli.main(["orders", "backfill-summaries"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("2 orders written") and "[backfill] 2 orders so far" in out.err
+    assert "Item" in dynamodb.get_item(TableName=TABLE, Key=keys.to_attrs(keys.SUMMARIES_MARKER))

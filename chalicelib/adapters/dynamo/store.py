@@ -98,21 +98,20 @@ class DynamoTicketStore:
         for order in orders:
             if order.seller_id and order.customer_id:
                 by_customer.setdefault((order.seller_id, order.customer_id), []).append(order)
-        updates = []
-        for (seller_id, customer_id), orders in by_customer.items():
-            names = {f"#o{n}": keys.summary_attribute(o) for n, o in enumerate(orders)}
-            values = {f":o{n}": keys.summary_entry(o) for n, o in enumerate(orders)}
-            updates.append({"Update": {
-                "TableName": self._table,
+        return [{"Update": self._summary_update(seller_id, customer_id, mine)}
+                for (seller_id, customer_id), mine in by_customer.items()]
+
+    def _summary_update(self, seller_id: str, customer_id: str, orders: list[Order]) -> dict:
+        return {"TableName": self._table,
                 "Key": keys.to_attrs(keys.order_summary_key(seller_id, customer_id)),
                 "UpdateExpression": "SET " + ", ".join(f"#o{n} = :o{n}" for n in range(len(orders))),
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": keys.to_attrs(values)}})
-        return updates
+                "ExpressionAttributeNames": {f"#o{n}": keys.summary_attribute(o)
+                                             for n, o in enumerate(orders)},
+                "ExpressionAttributeValues": keys.to_attrs({f":o{n}": keys.summary_entry(o)
+                                                            for n, o in enumerate(orders)})}
 
     def mark_order_summaries_complete(self) -> None:
-        self._call("put_item", TableName=self._table, Item=keys.to_attrs(
-            {**keys.SUMMARIES_MARKER, "type": "schema_marker"}))
+        self._call("put_item", TableName=self._table, Item=keys.to_attrs(keys.SUMMARIES_MARKER_ITEM))
 
     def backfill_order_summaries(self, progress=lambda n: None) -> int:
         """Write every stored order into its customer's summary, then the marker (idempotent:
@@ -125,7 +124,8 @@ class DynamoTicketStore:
             for raw in page.get("Items", []):
                 order = keys.order_from_item(keys.from_attrs(raw))
                 if order.seller_id and order.customer_id:
-                    self._call("update_item", **self._summary_updates([order])[0]["Update"])
+                    self._call("update_item", **self._summary_update(
+                        order.seller_id, order.customer_id, [order]))
                     count += 1
             progress(count)
             if "LastEvaluatedKey" not in page:
