@@ -17,8 +17,8 @@ import heapq
 import json
 import math
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 
 from chalicelib.text import precompiled
@@ -80,7 +80,17 @@ MAX_TOKENS = 600
 class Score:
     category: str
     probability: float
-    evidence: tuple[str, ...]
+    contributions: tuple[tuple[float, str], ...] = field(repr=False, compare=False, default=())
+
+    @cached_property
+    def evidence(self) -> tuple[str, ...]:
+        """The three strongest positive pairs, then words; worked out only when a verdict
+        quotes it (most messages score low: half of the model's time went here)."""
+        positive = [c for c in self.contributions if c[0] > 0 and "~" not in c[1]]
+        pairs = heapq.nlargest(3, [c for c in positive if c[1].startswith("b:")])
+        words = heapq.nlargest(3, [c for c in positive if c[1].startswith("w:") and len(c[1]) >= 6]) \
+            if len(pairs) < 3 else []
+        return tuple(f[2:].replace("_", " ") for _, f in (pairs + words)[:3])
 
 
 def tokens(matching_text: str) -> list[str]:
@@ -177,16 +187,9 @@ def score(category: str, found: set[str]) -> Score | None:
     table = model["w"]
     hits = list(filter(table.__contains__, found))  # in the set's order: the same float sum
     weighed = list(map(table.__getitem__, hits))
-    contributions = list(zip(weighed, hits))
     logit = model["bias"] + sum(weighed)
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    # the three strongest positive pairs, then words: nlargest is sorted(reverse=True)[:3]
-    pairs = heapq.nlargest(3, [c for c in contributions
-                               if c[0] > 0 and c[1].startswith("b:") and "~" not in c[1]])
-    words = heapq.nlargest(3, [c for c in contributions if c[0] > 0 and c[1].startswith("w:")
-                               and len(c[1]) >= 6 and "~" not in c[1]]) if len(pairs) < 3 else []
-    evidence = tuple(f[2:].replace("_", " ") for _, f in (pairs + words)[:3])
-    return Score(category, probability, evidence)
+    return Score(category, probability, tuple(zip(weighed, hits)))
 
 
 def thresholds(category: str) -> tuple[float, float]:

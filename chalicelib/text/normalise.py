@@ -27,7 +27,9 @@ LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
         "!": "i", "|": "l", "€": "e"}
-SPELLING = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "ß": "ss"}
+SPELLING = {"’": "'", "‘": "'", "`": "'", "ʼ": "'", "œ": "oe", "æ": "ae", "ß": "ss", "ı": "i"}
+"""Spellings folded for matching; `ı` is the one letter casefold leaves that IGNORECASE
+would match as `i` (the lexicons match case-sensitively on the folded view)."""
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACED = re.compile(r"(?<![^\W_])(?:[^\W\d_][ .\-_*+]){2,}[^\W\d_](?![^\W_])")
 """Three or more single letters, each followed by one separator: `k i l l`, `k.i.l.l`."""

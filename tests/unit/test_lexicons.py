@@ -193,6 +193,8 @@ negations:
         pytest.param(VALID.replace("'custom'", "''"), "patterns.en[0]", id="empty pattern"),
         pytest.param(VALID.replace("'custom'", "'(?i)custom'"), "patterns.en[0]",
                      id="a fragment that cannot be combined with the others"),
+        pytest.param(VALID.replace("'custom'", "'Custom'"), "patterns.en[0]",
+                     id="an upper-case letter (messages are matched lower-cased)"),
     ],
 )
 def test_an_invalid_lexicon_file_error_names_the_file_and_key(tmp_path, text, key):
@@ -210,6 +212,16 @@ def test_an_unreadable_lexicon_file_error_names_the_file(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=r"sample\.yaml"):
         load_lexicon(path)
+
+
+def test_escaped_classes_are_not_upper_case_letters(tmp_path):
+    path = tmp_path / "sample.yaml"
+    path.write_text(VALID.replace("'custom'", "'custom\\W?made'"), encoding="utf-8")
+    assert load_lexicon(path).pattern.search("custom made")
+
+
+def test_a_dotless_i_matches_as_i():
+    assert classify("I will kıll you", "threat").hit
 
 
 def test_a_valid_file_loads_with_accents_stripped_from_its_patterns(tmp_path):
