@@ -27,6 +27,10 @@ Decisions:
   ("... not arrived can you check", "... pourriez vous regarder"); inversions typed without
   the hyphen ("pouvez vous") and greetings without a comma ("Hello I need help") count too.
 - List items are sentences, so each question item counts; "I have 3 questions:" does not.
+  Under an asking line ("I'd like answers to:", "j'aimerais savoir :") every item asks, and so
+  does every inline item after an asking clause ("Please: 1) send X 2) reset Y").
+- A generic "Can you help me?" counts only when nothing more specific is asked; a question
+  restated ("I mean, ...", "je veux dire, ...") counts once; "¿" opens a question.
 - Never counted: "?" in URLs (absolute or relative), code, SQL, logs and quoted machine
   text (strip_noise runs first; prose written after a log on the same line is kept),
   pleasantries ("How are you?", "Comment allez-vous ?"), bare greetings ("Hello??").
@@ -52,25 +56,34 @@ CLAUSE_BREAK = re.compile(  # every break starts with a blank or one of ,;: (the
     r"(?=[\s,;:])(?:\s*[,;]?\s+(?:and|et)\s+|\s*[:;,]\s*|\s+(?=\d{1,2}[.)]\s)"
     r"|(?<=[^\W\d_]{3})\s+(?:(?:and\s+)?also\s+|(?:et\s+)?aussi\s+)?(?<!\bif\s)(?<!\bwhether\s)(?<!\bknow\s)"
     r"(?=(?:can|could|would) you\b|is it possible\b|do you (?:have|know|offer|sell|support)\b"
-    r"|how (?:do|can) i\b|(?:pouvez|pourriez)[- ]vous\b|est[- ]ce qu|est[- ]il possible\b|comment (?:je|on|faire)\b))",
+    r"|how (?:do|can) i\b|(?:pouvez|pourriez)[- ]vous\b|est[- ]ce qu|est[- ]il possible\b|comment (?:je|on|faire)\b"
+    r"|is (?:there|it) (?:a|an|any|possible|known|normal)\b|when (?:can|will|could) (?:i|we|you|it)\b"
+    r"|est[- ]ce (?:un|une|normal|possible|le|la)\b))",
     re.I,
 )
 INLINE_ITEM = re.compile(r"^\d{1,2}[.)]\s+")
 ENUMERATION = re.compile(
     r"^(?P<frame>.{3,80}?)\s*:\s*(?P<items>[^:]+)$")
 ENUMERATION_FRAME = re.compile(
-    r"(?:i|we)(?:['’]d| would)? (?:like to know|need|want|would like|have (?:a few|some|several"
+    r"(?:advise|answer|reply|clarify|help)(?: me| us)? (?:on|with) (?:the following|\d|two|three|four|five|a few"
+    r"|several)(?: points| questions| things)?|answers? to|réponses? à|(?:i|we)(?:['’]d| would)? (?:like to know|need|want|would like|have (?:a few|some|several"
     r"|two|three|four|five|\d) questions)|(?:i|we) (?:need|want) (?:\w+ )?(?:things|items|answers)"
-    r"|(?:je|nous) (?:voudrais|voudrions|souhaite|souhaiterais|aimerais) (?:savoir|connaître|recevoir"
+    r"|(?:je |nous |j['’])(?:voudrais|voudrions|souhaite|souhaiterais|aimerais) (?:savoir|connaître|recevoir"
     r"|avoir)|j['’]ai besoin de|il me faut|(?:j['’]ai|nous avons) (?:quelques|plusieurs|deux|trois"
     r"|\d) questions",
     re.I,
 )
+ASK_FRAME = re.compile(  # a line or clause that announces the asks listed after it
+    ENUMERATION_FRAME.pattern + r"|questions?\b|please\b|pls\b|kindly\b|(?:can|could|would) you\b|merci de\b"
+    r"|veuillez\b|(?:pouvez|pourriez)[- ]vous\b", re.I)
+INDIRECT = re.compile(r"\b(?:whether|know if|tell me if|wondering if|savoir si|dire si|demande si)\b", re.I)
+CONTINUED_INDIRECT = re.compile(r"(?:whether|si|s['’]ils?)\b", re.I)
 ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|et\s+)?|\s*;\s*|\s+(?:and|et|plus)\s+", re.I)
 LEAD = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
     r"(?:(?:\s+\w+)?\s*[,!]\s*|\s+(?=\w))|(?:so|also|and|but|ok|okay|well|then|first|second|third|finally"
-    r"|lastly|please|et|mais|sinon|aussi|donc|alors|enfin|ensuite|puis|d'abord)"
+    r"|lastly|please|et|mais|sinon|aussi|donc|alors|enfin|ensuite|puis|d'abord|seriously|honestly"
+    r"|sérieusement|franchement|bref|anyway|si oui|if so)"
     r"\b(?![-'’]),?\s*)+",
     re.I,
 )
@@ -123,7 +136,10 @@ FR_OPENERS = [
     rf"(?:dites|indiquez|précisez)-(?:moi|nous) (?:si (?!ça|cela|c['’]est)|{FR_WH}\b)",
     rf"merci de me (?:dire|préciser|confirmer|indiquer) (?:si|{FR_WH})\b",
 ]
-FR_INVERSION = re.compile(r"\b\w+(?:-t)?-(?:je|il|elle|on|ils|elles)\b", re.I)
+FR_INVERSION = re.compile(
+    r"\b\w+(?:-t)?-(?:je|il|elle|on|ils|elles)\b|\b(?:peut|peux|pourrait|est|sont|faut|doit|doivent|va|vont|a|ont"
+    r"|fonctionne|fonctionnent|marche|marchent|existe|gère|gèrent|reste|restent) (?:t )?(?:on|il|elle|ils|elles)\b"
+    r"(?! (?:y|ne|n['’]|a|est|sont|va|faut|me|se|s['’]|en)\b)", re.I)
 OPENERS = {
     "en": re.compile("|".join(EN_OPENERS), re.I),
     "fr": re.compile("|".join(FR_OPENERS), re.I),
@@ -146,6 +162,10 @@ EN_REQUESTS = [
     r"|get|receive|have|ask|request|obtain|be refunded|cancel|return)|help|assistance|a refund)",
     r"(?:i|we)(?:['’]m| am| are)\s+(?:looking for|asking for|requesting)\s+(?:help|a |an |the |some"
     r"|assistance|advice|support|information|info)",
+    r"(?:i|we)\s+(?:really\s+|urgently\s+)?need\s+(?:the|a|an|your|my|our)\s+(?!(?:module|plugin|extension"
+    r"|site|shop|store|page|checkout|cart)\s+to\b)\w+",
+    r"(?:[\w'-]+\s+){1,8}?(?:please|pls|plz)$",
+    r"(?:just\s+)?wondering\s+(?:if|whether|how|what|why|when|where|which)\b",
     r"(?:any|some)\s+(?:update|news|idea|ideas|help|advice|suggestions?|feedback|solution|fix|eta)s?\b",
     r"(?:need|urgent)\s+help\b|help\s+(?:needed|wanted|required)\b|sos\b",
     r"(?:can|could|would)\s+(?:someone|somebody|anyone|anybody)\s+(?:please\s+)?\w+",
@@ -168,7 +188,10 @@ FR_REQUESTS = [
     rf"{FR_ASK_VERB}",
     rf"veuillez\s+(?!(?:trouver|agréer|recevoir|noter|excuser|accepter)\b)\w+",
     r"(?:j['’]ai|nous avons|on a)\s+(?:vraiment\s+|urgemment\s+)?besoin\s+(?:d['’]aide|de (?:votre |vos |l['’])?"
-    r"(?:aide|assistance|conseils?|support|réponse|facture|savoir)|que vous|d['’]une? )",
+    r"(?:aide|assistance|conseils?|support|réponse|facture|savoir)|que vous|d['’]une? |de la |du |des )",
+    r"(?:je|nous)\s+vous\s+(?:remercie|remercions|saurais gré|serais reconnaissante?)\s+(?:de|d['’])\s*(?:bien vouloir\s+)?\w+",
+    r"(?:[\w'’-]+\s+){1,8}?(?:svp|stp|s['’]il vous pla[iî]t|s['’]il te pla[iî]t)$",
+    r"vous\s+(?:savez|sauriez|auriez une idée)\s+(?:si|d['’]où|où|pourquoi|comment|quand|ce qui|ce que)\b",
     r"(?:je|nous)\s+(?:voudrais|voudrions|souhaiterais|souhaiterions|souhaite|souhaitons|aimerais"
     r"|aimerions|veux|voulons|demande|demandons)\s+(?:être remboursée?s?|un remboursement|que vous"
     r"|recevoir|obtenir|avoir|connaître|une? |le |la |les |l['’]|des |votre aide|de l['’]aide"
@@ -210,7 +233,14 @@ RHETORICAL = re.compile(
     r"|(?:answer|reply to|respond to) (?:me|us)(?: (?:now|already|please))?|répondez(?:-moi| moi)?"
     r"|(?:is )?(?:any(?:one|body)|some(?:one|body)) (?:even )?working(?: (?:today|there|on this))?"
     r"|qu['’]est-ce que vous (?:faites|foutez|fabriquez)|(?:mais )?vous (?:faites|foutez) quoi"
-    r"|vous vous moquez de (?:nous|moi)|(?:are|do) you (?:guys )?(?:even )?(?:care|work here))"
+    r"|vous vous moquez de (?:nous|moi)|(?:are|do) you (?:guys )?(?:even )?(?:care|work here)"
+    r"|who (?:on earth |the hell |in their right mind )?(?:writes|wrote|codes|coded|tests|tested|designs"
+    r"|designed|thought|approved|validated|programs|programmed|builds|built|makes|made) (?:code like"
+    r" this|this|that|these|such)\b.*|why (?:do|would|should) (?:i|we) (?:even )?bother\b.*|who (?:on earth |the hell )?(?:thought|decided)\b.*"
+    r"(?:good idea|made sense|was (?:ok|fine|acceptable))"
+    r"|(?:do )?you (?:guys )?(?:even |ever )?test (?:your|this|these|anything)\b.*"
+    r"|qui (?:a |est-ce qui a )?(?:écrit|écrit|codé|code|validé|valide|conçu|testé|teste|pensé|programmé"
+    r"|développé|fait) (?:ça|ce|cette|ces|un|une)\b.*|vous testez (?:vos|vraiment|parfois|jamais)\b.*)"
     r"[\s?!.…,]*",
     re.I,
 )
@@ -230,9 +260,23 @@ CONTINUATION = re.compile(
     rf"(?:{EN_ASK_VERB})\b|(?:me |m['’]|nous |lui )?{FR_ASK_VERB}\b|{FR_IMPERATIVE}-(?:moi|nous)\b",
     re.I,
 )
+CONTINUED_DE = re.compile(  # "merci de m'envoyer X, de m'indiquer Y et de me confirmer Z": three asks
+    rf"(?:et )?d(?:e |['’])(?:me |m['’]|nous |lui )?{FR_ASK_VERB}\b", re.I)
 GREETING = re.compile(
     r"^(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|bonjour|bonsoir|salut)"
     r"(?:(?:\s+\w+)?\s*[,!]\s*|\s+(?=\w)))+",
+    re.I,
+)
+
+GENERIC_HELP = re.compile(  # "Can you help me?" before the real question: an attention-getter
+    r"(?:(?:can|could|would|will) (?:you|someone|anyone|somebody|anybody) (?:please )?help(?: me| us)?"
+    r"|(?:please )?help(?: me| us)?|(?:i|we) need (?:some )?help|(?:pouvez|pourriez)[- ]vous (?:m['’]|nous )aider"
+    r"|(?:quelqu['’]un|qqn) (?:peut|pourrait) (?:m['’]|nous )aider|(?:j['’]ai|nous avons) besoin d['’]aide|aidez[- ]moi)"
+    r"(?:,? (?:please|pls|svp|s['’]il vous pla[iî]t|stp))?[\s?!.…]*",
+    re.I,
+)
+RESTATED = re.compile(  # "I mean, where is the link?": the question before, in other words
+    r"^(?:(?:i mean|in other words|that is|to be clear|(?:enfin,? )?je veux dire|autrement dit|c['’]est[- ]à[- ]dire)\b)",
     re.I,
 )
 
@@ -246,11 +290,26 @@ def count_questions(text: "str | Normalised", language: str | None = None) -> Qu
     languages = [language] if language in OPENERS else list(OPENERS)
     found: list[str] = []
     view = text if isinstance(text, Normalised) else reader(text)
-    for line in _logical_lines(strip_noise(collapse_spaced(view.text), drop_quoted=True)):
+    framed = False
+    text = collapse_spaced(view.text).replace("¿", "\n")  # "¿Is there X ¿Can I Y": each ¿ opens a question
+    for line in _logical_lines(strip_noise(text, drop_quoted=True)):
         in_list = LIST_MARKER.match(line) is not None
+        if in_list and framed:  # "I'd like answers to:" then "1) is PHP 8.3 supported": each item asks
+            found.extend(_listed_asks(LIST_MARKER.sub("", line), languages))
+            continue
+        framed = not in_list and line.endswith(":") and ASK_FRAME.search(line) is not None
         for match in SENTENCE.finditer(LIST_MARKER.sub("", line)):
-            found.extend(_questions_in(match["body"], match["end"], languages, in_list))
+            if not RESTATED.match(LEAD.sub("", match["body"].strip())):
+                found.extend(_questions_in(match["body"], match["end"], languages, in_list))
+    specific = [q for q in found if not GENERIC_HELP.fullmatch(LEAD.sub("", GREETING.sub("", q.strip())))]
+    found = specific or found[:1]
     return QuestionCount(count=len(found), questions=tuple(found))
+
+
+def _listed_asks(item: str, languages: list[str]) -> list[str]:
+    """An item of a list of asks: its own questions, or the item itself as one."""
+    asks = [q for m in SENTENCE.finditer(item) for q in _questions_in(m["body"], m["end"], languages, True)]
+    return asks or ([item] if WORDS.search(item) else [])
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -288,7 +347,11 @@ def _questions_in(body: str, end: str, languages: list[str], in_list: bool = Fal
     enumerated = _enumerated(GREETING.sub("", content), languages)
     if enumerated:
         return enumerated
-    parts = [INLINE_ITEM.sub("", p) for p in CLAUSE_BREAK.split(GREETING.sub("", body))]
+    raw = CLAUSE_BREAK.split(GREETING.sub("", body))
+    parts = [INLINE_ITEM.sub("", p) for p in raw]
+    listed = [p for r, p in zip(raw, parts) if r != p and WORDS.search(p)]
+    if len(listed) >= 2 and ASK_FRAME.search(parts[0]):  # "Please: 1) send X 2) reset Y"
+        return listed
     clauses = [c for i, c in enumerate(parts)
                if _asks(c, languages, requests_only=exclaimed, imperative=i == 0 and not in_list)
                or i > 0 and _continued_request(c, parts[:i], languages)]
@@ -296,8 +359,8 @@ def _questions_in(body: str, end: str, languages: list[str], in_list: bool = Fal
         clauses = [c for c in clauses if not FRAME.fullmatch(LEAD.sub("", c.strip()))] or clauses[:1]
     if len(clauses) > 1:
         return clauses
-    if clauses or ends_with_question_mark:
-        return [f"{body}{end.strip()}"]
+    if clauses or ends_with_question_mark and not NOT_A_REQUEST.match(_CONNECTIVE.sub("", content)):
+        return [f"{body}{end.strip()}"]  # "Thanks, all good now ?" asks nothing
     return []
 
 
@@ -313,6 +376,10 @@ def _enumerated(content: str, languages: list[str]) -> list[str]:
 def _continued_request(clause: str, before: list[str], languages: list[str]) -> bool:
     """"could you check X; and tell me Y": an ask verb after a request asks again."""
     clause = _THEN.sub("", clause.strip())
+    if CONTINUED_INDIRECT.match(clause):  # "tell me whether A, whether B": one ask each
+        return any(INDIRECT.search(b) for b in before)
+    if CONTINUED_DE.match(clause):  # after a request only: "est-ce possible de A et de B ?" asks once
+        return any(_is_request(b, languages, imperative=True) for b in before)
     if not CONTINUATION.match(clause):
         return False
     return any(_asks(b, languages, imperative=True) for b in before)

@@ -81,6 +81,27 @@ ENGLISH = [
     ("a run-on question after a statement counts",
      "is it possible to have the banner on mobile also how do i change the text", 2),
     ("an indirect if-clause is not split off", "I was wondering if you can help", 1),
+    ("a generic help request before the real question counts 0",
+     "Hi, can you help me? Where is the export button?", 1),
+    ("a generic help request alone still counts", "Can you help me?", 1),
+    ("a restated question counts once", "Where is the changelog? I mean, where can I read what changed in 2.1?", 1),
+    ("who wrote this is rhetorical", "Who wrote this code? The cart is empty after login.", 0),
+    ("why do I even bother is rhetorical", "Why do I even bother. Nobody answers.", 0),
+    ("I need the X is a request", "I need the invoice for order 4411.", 1),
+    ("a sentence ending in please is a request", "Reset my licence domain please.", 1),
+    ("wondering if counts", "wondering if it works with Hyva", 1),
+    ("items under an ask frame count each", "I'd like answers to:\n1) is PHP 8.3 supported\n2) is there a trial", 2),
+    ("a list of steps after a colon is still not asks", "Steps:\n1) open the cart\n2) apply the coupon", 0),
+    ("inline numbered asks after please count each",
+     "Please: 1) send me the invoice 2) reset my domain 3) confirm my support period", 3),
+    ("separate whether clauses count each",
+     "Could you tell me whether it supports MSI, whether it has an API and whether it is GDPR ready?", 3),
+    ("a run-on known-issue question splits",
+     "the export fails for every order is it a known issue and when can we expect a fix", 2),
+    ("inverted question marks open questions", "¿Is there a trial ¿Can I change the colours", 2),
+    ("a thank-you padded with question marks asks nothing", "? ? Thanks for the fix, all good now ? ?", 0),
+    ("advise on N points counts each",
+     "please advise on two points: how to set the tax class and whether the module handles refunds", 2),
 ]
 
 FRENCH = [
@@ -114,6 +135,20 @@ FRENCH = [
      "bonjour pouvez vous me dire comment activer le module merci", 1),
     ("a run-on French request after a statement counts",
      "le bloc ne s'affiche plus depuis hier pourriez vous regarder", 1),
+    ("pouvez-vous m'aider before the real question counts 0",
+     "Pouvez-vous m'aider ? Où se trouve le fichier de log ?", 1),
+    ("je veux dire restates the question", "Où est la facture ? Enfin je veux dire, où puis-je la télécharger ?", 1),
+    ("qui a codé ça is rhetorical", "Qui a codé ça ?? Le panier se vide.", 0),
+    ("j'ai besoin de la facture is a request", "J'ai besoin de la facture de la commande 5512.", 1),
+    ("je vous remercie de bien vouloir is a request", "Je vous remercie de bien vouloir résilier mon abonnement.", 1),
+    ("svp at the end of a clause is a request", "Le lien a expiré, un nouveau lien svp", 1),
+    ("vous savez d'où counts", "Le flux ne se met plus à jour, vous savez d'où ça vient", 1),
+    ("inversions typed without the hyphen count each", "le code est il crypté, peut on l'utiliser en préprod", 2),
+    ("merci de A, de B et de C counts three",
+     "Merci de m'envoyer la facture, de m'indiquer la date de sortie et de me confirmer le prix.", 3),
+    ("est-ce possible de A et de B counts once", "Est-ce possible de changer le logo et de modifier le pied de page ?", 1),
+    ("items under j'aimerais savoir count each", "j'aimerais savoir :\n- si PHP 8.3 est supporté\n- si le prix va changer", 2),
+    ("si A et si B count each", "je voudrais savoir si le module gère les packs et si il est traduit", 2),
 ]
 
 
@@ -134,7 +169,7 @@ def test_french_questions_are_counted(text, expected):
 
 
 def test_without_a_language_both_pattern_sets_apply():
-    assert count_questions("Can you help me. Faut-il vider le cache").count == 2
+    assert count_questions("Can you send the invoice. Faut-il vider le cache").count == 2
 
 
 def test_the_evidence_lists_one_item_per_counted_question():
