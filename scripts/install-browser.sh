@@ -11,6 +11,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq chromium chromium-driver >/dev/null
+LOCK=(-o DPkg::Lock::Timeout=600)  # another install (a second checkout's tests) waits its turn
+apt-get "${LOCK[@]}" update -qq
+apt-get "${LOCK[@]}" install -y -qq chromium chromium-driver >/dev/null
 chromium --version && chromedriver --version
