@@ -22,7 +22,23 @@ def analyse(body: str, categories: Iterable[str] = ()) -> TextFacts:
         question_count=counted.count, questions=counted.questions,
         lexicons={c: LexiconHit(c, m.matched, m.negated, m.probability, m.unsure)
                   for c, m in matches.items()},
-        language_segments=tuple((s.language, s.probability, s.letters) for s in guess.segments))
+        language_segments=tuple((s.language, s.probability, s.letters)
+                                for s in guess.segments + _asked_in(counted.questions, guess)))
+
+
+ASKS_SHARE = 0.8
+"""Asks that are most of the message were judged with it: no second detection."""
+
+
+def _asked_in(asks: tuple[str, ...], guess: language.LanguageGuess) -> tuple[language.Segment, ...]:
+    """The language the customer asks in, as one more segment: English courtesy around a
+    French request does not make the request English (issue 16, CMS-2)."""
+    text = " ".join(asks)
+    letters = sum(map(str.isalpha, text))
+    if guess.language is None or not language.MIN_SEGMENT_LETTERS <= letters <= ASKS_SHARE * guess.cleaned_chars:
+        return ()
+    part = language.detect_part(text)
+    return (part,) if part else ()
 
 
 def warm_up() -> None:

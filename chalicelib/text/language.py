@@ -253,6 +253,13 @@ def _detect_segments(text: str, factory: DetectorFactory | None):
             yield Segment(guess.language, guess.probability, guess.cleaned_chars)
 
 
+def detect_part(text: str, factory: DetectorFactory | None = None) -> Segment | None:
+    """One part of a message (the sentences that ask), judged like a segment."""
+    guess = guess_language(text, min_chars=MIN_SEGMENT_LETTERS, factory=factory,
+                           max_chars=SEGMENT_CHARS, trials=SEGMENT_TRIALS)
+    return Segment(guess.language, guess.probability, guess.cleaned_chars) if guess.language else None
+
+
 class _Detector(Detector):
     """langdetect's Detector with the same arithmetic in the same order (so the same verdicts
     and probabilities to the last bit), written with local variables and list comprehensions:

@@ -162,3 +162,24 @@ def test_a_bulleted_list_of_short_english_questions_is_english():
 def test_zero_width_characters_inside_words_do_not_change_the_language():
     text = ENGLISH.replace("e", "e\u200b")
     assert detect_language(text).language == "en"
+
+
+COURTESY = ("Hello team, we hope you are doing well and we really enjoy the module on our shop. "
+            "Bonjour, pourriez-vous nous envoyer la facture de la commande 7731 et nous dire quand "
+            "sortira la version pour PrestaShop 9 ? Many thanks again and have a lovely week.")
+
+
+def test_english_courtesy_around_a_french_request_leaves_its_request_french():
+    from chalicelib.text.analysis import analyse
+
+    facts = analyse(COURTESY)
+    assert facts.language == "en"
+    assert ("fr", True) in {(s[0], s[1] >= 0.9) for s in facts.language_segments}
+
+
+def test_english_asks_in_an_english_message_add_no_other_language():
+    from chalicelib.text.analysis import analyse
+
+    facts = analyse("Since the update the checkout stays blank on mobile. Could you tell me which "
+                    "setting restores the old layout, and whether 2.4.7 is supported?")
+    assert {s[0] for s in facts.language_segments} <= {"en"}
