@@ -100,7 +100,11 @@ def orders_command(args, settings: Settings) -> str:
     store = DynamoTicketStore(client("dynamodb"), settings.table_name)
     count = store.backfill_order_summaries(
         progress=lambda n: print(f"[backfill] {n} orders so far", file=sys.stderr, flush=True))
-    return f"{count} orders written to their customers' summaries; first messages now read them with the thread"
+    tickets = store.backfill_ticket_digests(
+        progress=lambda n: print(f"[backfill] {n} tickets so far", file=sys.stderr, flush=True))
+    return (f"{count} orders written to their customers' summaries; first messages now read them "
+            f"with the thread. {tickets} tickets written to their customers' digests; refunds now "
+            f"read them with the order")
 
 
 def parser() -> argparse.ArgumentParser:

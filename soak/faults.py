@@ -15,7 +15,8 @@ from chalicelib.domain.errors import DependencyError
 
 STORE_KINDS = {"throttling": 0.5, "5xx": 0.3, "timeout": 0.2}
 SCHEDULER_KINDS = {"throttling": 0.6, "5xx": 0.25, "timeout": 0.15}
-READS = ("load_ticket", "load_thread", "load_thread_and_orders", "load_order", "orders_for_customer", "list_tickets", "unsynced_subjects",
+READS = ("load_ticket", "load_thread", "load_thread_and_orders", "load_order", "load_order_read",
+         "customer_tickets", "orders_for_customer", "list_tickets", "unsynced_subjects",
          "mark_timers_synced")
 
 

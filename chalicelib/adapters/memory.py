@@ -15,7 +15,8 @@ from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCrede
 from chalicelib.domain.outbound import StoredNotice
 from chalicelib.services.outbox import stored_notices
 from chalicelib.services.cursors import decode_cursor, encode_cursor
-from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+from chalicelib.services.ports import (Change, OrderRead, SlotWrite, TicketEntry, TicketPage,
+                                       TicketQuery)
 from chalicelib.services.timer_sync import TimersChanged, timers_changed
 
 logger = logging.getLogger("ticketwarden.store")
@@ -31,7 +32,9 @@ def _item_count(change: Change) -> int:
     outbox = len({n.subject_id for n in change.notices})  # one outbox item per subject
     summaries = len({(w.order.seller_id, w.order.customer_id) for w in change.orders
                      if w.order.seller_id and w.order.customer_id})  # one per customer
-    return (1 + len(change.slots) + tickets + len(change.orders) + summaries
+    digests = len({(w.ticket.seller_id, w.ticket.customer_id) for w in change.tickets
+                   if w.digest_entry() is not None})  # one per customer's ticket digest
+    return (1 + len(change.slots) + tickets + len(change.orders) + summaries + digests
             + len(change.early_closes) + outbox)
 
 
@@ -220,6 +223,21 @@ class InMemoryTicketStore:
     def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         with self._lock:
             return [o for (m, _, i), o in sorted(self.orders.items()) if (m, i) == (marketplace, order_id)]
+
+    def load_order_read(self, marketplace: str, order_id: str,
+                        customer_id: str | None = None) -> OrderRead:
+        orders = self.orders_with_id(marketplace, order_id)
+        if customer_id is None:
+            return OrderRead(orders)
+        with self._lock:
+            mine = [t for t in self.tickets.values() if t.customer_id == customer_id]
+        by_seller: dict[str, list[TicketEntry]] = {}
+        for ticket in sorted(mine, key=lambda t: t.id):
+            by_seller.setdefault(ticket.seller_id, []).append(TicketEntry.of(ticket))
+        return OrderRead(orders, {s: tuple(e) for s, e in by_seller.items()})
+
+    def customer_tickets(self, seller_id: str, customer_id: str) -> tuple[TicketEntry, ...]:
+        return self.load_order_read("", "", customer_id).tickets.get(seller_id, ())
 
     def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
         with self._lock:

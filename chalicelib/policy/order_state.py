@@ -92,6 +92,15 @@ def _verdicts(profile: Profile, order: Order,
     return tuple(found)
 
 
+def verdicts_pending(profile: Profile, order: Order) -> tuple[Refund, ...]:
+    """The refund requests PS-7 would judge now (so only then are the customer's tickets read)."""
+    rule = profile.rule_of_type("refund_window")
+    if rule is None or not originals(settled_payments(order.payments)):
+        return ()
+    return tuple(r for r in order.refunds if r.state == "requested"
+                 and not _decided(order, rule.id, "refund_id", r.refund_id))
+
+
 def _had_ticket(order: Order, request: Refund, tickets: tuple[TicketPast, ...]) -> bool:
     """PS-7 'contacted after-sales support before': a ticket on the product before the request."""
     products = {p.product_id for p in order.payments}

@@ -5,12 +5,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.domain.decisions import Decision
-from chalicelib.domain.model import Order, Payment, Refund
+from chalicelib.domain.model import Order, Payment, Refund, Ticket
 
 from . import engine
 from .closing import close_ticket
 from .effects import Effects, OrderUpdate, TicketUpdate
 from .facts import OrderFacts
+from .profile import Profile
 from .money import settled_payments
 from .money.duplicates import pending_payment_notice
 from .order_state import derive, refund_duplicate, with_payment, with_refund
@@ -65,21 +66,47 @@ def _derived(facts: OrderFacts, order: Order) -> Effects:
                    deciding=engine.deciding(decisions))
 
 
+# PS-8 closes tickets in its one transaction (DynamoDB: 100 items). A close writes the ticket,
+# deletes its vault items (at most MAX_VAULT_ITEMS), releases its slot and adds its outbox item;
+# the order, its summary, the digest, the delivery record and the order's outbox take the rest.
+TERMINATION_ITEMS = 90
+
+
+def _close_items(ticket: Ticket) -> int:
+    return 3 + len(ticket.vault)
+
+
+def terminated_products(profile: Profile, order: Order) -> frozenset[str]:
+    """PS-8: the products whose Business Care a completed refund of `order` ends (the loader
+    reads the customer's open tickets only when there are some)."""
+    if profile.rule_of_type("refund_termination") is None or not order.seller_id:
+        return frozenset()
+    return frozenset(p.product_id for p in settled_payments(order.payments)
+                     if p.status == "succeeded" and p.plan == "business_care")
+
+
 def _terminate(facts: OrderFacts, effects: Effects, refund: Refund, now: datetime) -> Effects:
-    """PS-8: a completed refund ends Business Care, and the open tickets on it are closed."""
+    """PS-8: a completed refund ends Business Care, and the open tickets on it are closed, as
+    many as one transaction holds (newest first); the decision names any left open."""
     order, profile = effects.order, facts.profile
     rule = profile.rule_of_type("refund_termination")
-    covered = {p.product_id for p in settled_payments(order.payments)
-               if p.status == "succeeded" and p.plan == "business_care"}
-    if rule is None or not covered or not order.seller_id:
+    covered = terminated_products(profile, order)
+    if rule is None or not covered:
         return effects
     decision = Decision(rule=rule.id, outcome="close", code="entitlement_ended", policy=profile.ref,
                         reason=f"refund {refund.refund_id} ended Business Care",
                         evidence={"refund_id": refund.refund_id, "order_id": order.order_id})
-    updates, slots, actions, breaches = [], [], list(effects.actions), []
-    for ticket in facts.open_tickets:
-        if not ticket.is_open or ticket.product_id not in covered:
+    ending, left, budget = [], [], TERMINATION_ITEMS
+    for ticket in (t for t in facts.open_tickets if t.is_open and t.product_id in covered):
+        if _close_items(ticket) > budget or left:
+            left.append(ticket.id)
             continue
+        ending.append(ticket)
+        budget -= _close_items(ticket)
+    if left:
+        decision = replace(decision, evidence={**decision.evidence, "left_open": left})
+    updates, slots, actions, breaches = [], [], list(effects.actions), []
+    for ticket in ending:
         closing = close_ticket(profile, ticket.with_decisions((decision,)), now,
                                "entitlement_ended")
         updates.append(TicketUpdate(ticket, closing.ticket))

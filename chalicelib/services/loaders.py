@@ -9,10 +9,12 @@ from chalicelib.domain.ownership import check_same_thread, refund_seller
 from chalicelib.policy.facts import MessageFacts, OrderFacts, TicketPast
 from chalicelib.policy.messages import opens
 from chalicelib.policy.money import settled_payments
+from chalicelib.policy.order_state import verdicts_pending, with_refund
+from chalicelib.policy.orders import terminated_products
 from chalicelib.policy.profile import Profile
 from chalicelib.policy.rules.open_tickets import SlotHolder
 
-from .ports import TicketQuery, TicketStore
+from .ports import TicketEntry, TicketQuery, TicketStore
 from .profiles import Profiles
 
 MONEY_RULE_TYPES = ("other_shop", "incompatible_version", "support_entitlement")
@@ -60,17 +62,55 @@ class Loader:
     def order(self, marketplace: str, order_id: str, *, seller_id: str | None = None,
               customer_id: str | None = None, refund: Refund | None = None) -> OrderFacts:
         """One seller's order; a refund without a seller names it through its order id."""
-        if seller_id is None and refund is not None:
-            known = () if refund.seller_id else self.store.orders_with_id(marketplace, order_id)
-            seller_id = refund_seller(refund, known)
+        if refund is not None:
+            return self._refund(marketplace, order_id, refund)
         order = self.store.load_order(marketplace, seller_id or "", order_id)
         customer_id = (order.customer_id if order else None) or customer_id
         profile = self.profiles.profile_for(marketplace, seller_id or "")
         if not (seller_id and customer_id):
             return OrderFacts(order, profile, seller_id)
         return OrderFacts(order, profile, seller_id,
-                          tickets_before=self._past(profile, order, refund, seller_id, customer_id),
-                          open_tickets=self._open(profile, refund, seller_id, customer_id))
+                          tickets_before=self._past(profile, order, None, seller_id, customer_id))
+
+    def _refund(self, marketplace: str, order_id: str, refund: Refund) -> OrderFacts:
+        """One read: every seller's order of the id (which names the seller) and, for a
+        request (the customer is on the wire), the customer's ticket digests; the digests are
+        read apart only when PS-8 has open tickets to look for (a completed refund carries no
+        customer), and the index only on a table whose digests are not complete."""
+        read = self.store.load_order_read(marketplace, order_id, refund.customer_id)
+        seller_id = refund_seller(refund, read.orders)
+        order = next((o for o in read.orders if (o.seller_id or "") == seller_id), None)
+        customer_id = (order.customer_id if order else None) or refund.customer_id
+        profile = self.profiles.profile_for(marketplace, seller_id)
+        if not customer_id:
+            return OrderFacts(order, profile, seller_id)
+        digest = (read.tickets or {}).get(seller_id, ()) if read.tickets is not None else None
+        if customer_id != refund.customer_id:
+            digest = None  # read for another customer id: ask again
+        after = with_refund(order or Order(marketplace, order_id, seller_id=seller_id), refund)
+        before = ()
+        if verdicts_pending(profile, after):
+            if digest is None:
+                before = self._past(profile, order, refund, seller_id, customer_id)
+            else:
+                before = _before(digest, after)
+        ending = terminated_products(profile, after) if refund.state == "completed" else frozenset()
+        open_tickets = ()
+        if ending:
+            if digest is None:
+                digest = self.store.customer_tickets(seller_id, customer_id)
+            if digest is None:
+                open_tickets = self._open(profile, refund, seller_id, customer_id)
+            else:
+                open_tickets = self._open_from(digest, ending)
+        return OrderFacts(order, profile, seller_id, tickets_before=before, open_tickets=open_tickets)
+
+    def _open_from(self, digest: tuple[TicketEntry, ...], products: frozenset[str]) -> tuple[Ticket, ...]:
+        """The digest's open tickets on those products, newest first (as the index lists them)."""
+        wanted = sorted((e for e in digest if e.is_open and e.product_id in products),
+                        key=lambda e: (e.opened_at, e.ticket_id), reverse=True)[:PAST_TICKETS]
+        loaded = (self.store.load_ticket(e.ticket_id) for e in wanted)
+        return tuple(t for t in loaded if t is not None)
 
     def _profile(self, ticket: Ticket | None) -> Profile | None:
         return ticket and self.profiles.profile_for(ticket.marketplace, ticket.seller_id)
@@ -97,6 +137,15 @@ class Loader:
                                                    customer_id=customer_id, limit=PAST_TICKETS))
         loaded = (self.store.load_ticket(t.id) for t in page.items)
         return tuple(t for t in loaded if t is not None)
+
+
+def _before(digest: tuple[TicketEntry, ...], order: Order) -> tuple[TicketPast, ...]:
+    """What `_past` finds through the index: the newest PAST_TICKETS opened before the latest
+    request, from the digest instead."""
+    until = max(r.at for r in order.refunds if r.state == "requested")
+    found = sorted((e for e in digest if e.opened_at < until),
+                   key=lambda e: (e.opened_at, e.ticket_id), reverse=True)[:PAST_TICKETS]
+    return tuple(TicketPast(e.product_id, e.opened_at) for e in found)
 
 
 def _may_open(ticket: Ticket | None, event: MessageCreated) -> bool:

@@ -20,6 +20,31 @@ class TimerRequest:
 
 
 @dataclass(frozen=True)
+class TicketEntry:
+    """A ticket as the refunds need it (PS-7 tickets before, PS-8 open ones): the customer's
+    ticket digest holds one per ticket, set in the transaction that opens or closes it."""
+
+    ticket_id: str
+    product_id: str
+    opened_at: datetime
+    is_open: bool
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketEntry:
+        return cls(ticket.id, ticket.product_id, ticket.opened_at, ticket.is_open)
+
+
+@dataclass(frozen=True)
+class OrderRead:
+    """One read for a refund: every seller's order of that id and, when the customer was
+    known before the read, their tickets by seller (None: not read, or a table whose ticket
+    digests are not complete yet: ask the index)."""
+
+    orders: list[Order]
+    tickets: dict[str, tuple[TicketEntry, ...]] | None = None
+
+
+@dataclass(frozen=True)
 class TicketWrite:
     """Save `ticket` if the stored one is at `expected_version` (None: must not exist yet)."""
 
@@ -30,6 +55,7 @@ class TicketWrite:
     sealed: tuple[SealedCredential, ...] = ()  # vault items to write (if the ticket keeps them)
     previous_vault: tuple[str, ...] = ()  # vault entries stored before: those dropped are deleted
     previous_synced: bool = True  # False: what is scheduled may differ from previous_timers
+    previous_entry: TicketEntry | None = None  # the digest entry before (None: a new ticket)
 
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
@@ -37,7 +63,13 @@ class TicketWrite:
         return cls(replace(new, version=old.version + 1), old.version, messages,
                    tuple(t.kind for t in old.timers),
                    previous_vault=tuple(v.entry_id for v in old.vault),
-                   previous_synced=old.timers_synced)
+                   previous_synced=old.timers_synced, previous_entry=TicketEntry.of(old))
+
+    def digest_entry(self) -> TicketEntry | None:
+        """The customer's digest entry to set with this write; None when it did not change
+        (most writes: a message, a timer), so they do not touch the digest."""
+        entry = TicketEntry.of(self.ticket)
+        return None if entry == self.previous_entry else entry
 
     @classmethod
     def creating(cls, new: Ticket, messages: tuple[Message, ...],
@@ -126,6 +158,15 @@ class TicketStore(Protocol):
     def list_tickets(self, query: TicketQuery) -> TicketPage: ...
 
     def load_order(self, marketplace: str, seller_id: str, order_id: str) -> Order | None: ...
+
+    def load_order_read(self, marketplace: str, order_id: str,
+                        customer_id: str | None = None) -> OrderRead:
+        """Every seller's order of that id and, given the customer, their ticket digests:
+        one read (what a refund decides on)."""
+
+    def customer_tickets(self, seller_id: str, customer_id: str) -> tuple[TicketEntry, ...] | None:
+        """The customer's ticket digest with this seller; None if the digests are not complete
+        (a table from before them, until the backfill)."""
 
     def orders_with_id(self, marketplace: str, order_id: str) -> list[Order]:
         """Every seller's order of that id (a refund without a seller_id is found among them)."""

@@ -18,6 +18,12 @@ Layout (PK / SK):
                                                       per order: read with the ticket (one call)
   SCHEMA                   / ORDER_SUMMARIES          every order has its summary entry (written on
                                                       a new table, or by the backfill)
+  CUSTOMER#<customer>      / TICKETS#<seller>         the customer's ticket digest with this seller,
+                                                      an attribute per ticket (product, opened_at,
+                                                      open or not), set when one of those changes:
+                                                      read with the order by a refund (PS-7, PS-8)
+  SCHEMA                   / TICKET_DIGESTS           every ticket has its digest entry (written on
+                                                      a new table, or by the backfill)
   MARKETPLACE#<name>       / #MARKETPLACE
   SELLER#<id>              / #SELLER
   APIKEY#<sha256>          / #APIKEY
@@ -32,6 +38,7 @@ from datetime import datetime, timedelta, timezone
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
+from chalicelib.services.ports import TicketEntry
 from chalicelib.services.timer_sync import TimersChanged
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order,
                                      Payment, Refund, SealedCredential, Seller, SlaClock, Ticket,
@@ -327,6 +334,44 @@ def summary_entry(order: Order) -> str:
                        "payments": [_payment_dict(p) for p in order.payments],
                        "refunds": [_refund_dict(r) for r in order.refunds]},
                       separators=(",", ":"))
+
+
+DIGESTS_MARKER = {"PK": "SCHEMA", "SK": "TICKET_DIGESTS"}
+DIGESTS_MARKER_ITEM = {**DIGESTS_MARKER, "type": "schema_marker"}
+DIGEST_SK_PREFIX = "TICKETS#"
+
+
+def customer_partition(customer_id: str) -> dict:
+    """Every seller's ticket digest of one customer id (the id is the tail: free text is safe)."""
+    return {"PK": f"CUSTOMER#{customer_id}"}
+
+
+def ticket_digest_key(seller_id: str, customer_id: str) -> dict:
+    return {**customer_partition(customer_id), "SK": f"{DIGEST_SK_PREFIX}{seller_id}"}
+
+
+def digest_attribute(ticket_id: str) -> str:
+    """One attribute per ticket, so its transaction sets it without reading the others."""
+    return f"t#{ticket_id}"
+
+
+def digest_value(entry: TicketEntry) -> str:
+    return json.dumps({"p": entry.product_id, "o": entry.opened_at.isoformat(),
+                       "open": entry.is_open}, separators=(",", ":"))
+
+
+def entries_from_digest(item: dict) -> tuple[TicketEntry, ...]:
+    """A digest item's tickets, in ticket id order."""
+    found = []
+    for name, raw in sorted(item.items()):
+        if name.startswith("t#"):
+            value = json.loads(raw)
+            found.append(TicketEntry(name[2:], value["p"], _dt(value["o"]), bool(value["open"])))
+    return tuple(found)
+
+
+def digest_seller(item: dict) -> str:
+    return item["SK"].removeprefix(DIGEST_SK_PREFIX)
 
 
 def orders_from_summary(item: dict, seller_id: str, customer_id: str) -> list[Order]:

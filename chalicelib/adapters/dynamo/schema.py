@@ -1,7 +1,8 @@
 """The table definition, shared by local mode, tests and (as data) the deployment template."""
 from __future__ import annotations
 
-from .keys import GSI1, GSI2, GSI3, SUMMARIES_MARKER_ITEM, TTL_ATTRIBUTE, to_attrs
+from .keys import (DIGESTS_MARKER_ITEM, GSI1, GSI2, GSI3, SUMMARIES_MARKER_ITEM, TTL_ATTRIBUTE,
+                   to_attrs)
 
 KEY_SCHEMA = [{"AttributeName": "PK", "KeyType": "HASH"},
               {"AttributeName": "SK", "KeyType": "RANGE"}]
@@ -43,6 +44,7 @@ def create_table(client, table_name: str) -> None:
         "Enabled": True, "AttributeName": TTL_ATTRIBUTE})
     # a new table has no order without its summary entry (an old one needs the backfill)
     client.put_item(TableName=table_name, Item=to_attrs(SUMMARIES_MARKER_ITEM))
+    client.put_item(TableName=table_name, Item=to_attrs(DIGESTS_MARKER_ITEM))  # same, per ticket
 
 
 def _stream_on(client, table_name: str) -> None:

@@ -11,7 +11,8 @@ from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       RequestRejectedError, SlotTakenError)
 from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
-from chalicelib.services.ports import Change, SlotWrite, TicketPage, TicketQuery
+from chalicelib.services.ports import (Change, OrderRead, SlotWrite, TicketEntry, TicketPage,
+                                       TicketQuery)
 
 from chalicelib.services.outbox import by_subject, stored_notices
 
@@ -86,6 +87,7 @@ class DynamoTicketStore:
         ops += [self._versioned_put(keys.order_item(w.order), w.expected_version)
                 for w in change.orders]
         ops += self._summary_updates(w.order for w in change.orders)
+        ops += self._digest_updates(change.tickets)
         ops += [self._put(keys.early_close_item(e, change.recorded_at), MUST_BE_NEW)
                 for e in change.early_closes]
         ops += [self._put(item, MUST_BE_NEW) for item in self._outbox(change)]
@@ -109,6 +111,80 @@ class DynamoTicketStore:
                                              for n, o in enumerate(orders)},
                 "ExpressionAttributeValues": keys.to_attrs({f":o{n}": keys.summary_entry(o)
                                                             for n, o in enumerate(orders)})}
+
+    def _digest_updates(self, writes) -> list[dict]:
+        """The customer's ticket digest gets the entries that changed in this change: one
+        update per (seller, customer) item, no read needed; most writes change none."""
+        by_customer: dict[tuple[str, str], list] = {}
+        for write in writes:
+            entry = write.digest_entry()
+            if entry is not None:
+                ticket = write.ticket
+                by_customer.setdefault((ticket.seller_id, ticket.customer_id), []).append(entry)
+        return [{"Update": self._digest_update(seller_id, customer_id, entries)}
+                for (seller_id, customer_id), entries in by_customer.items()]
+
+    def _digest_update(self, seller_id: str, customer_id: str, entries: list,
+                       only_missing: bool = False) -> dict:
+        update = {"TableName": self._table,
+                  "Key": keys.to_attrs(keys.ticket_digest_key(seller_id, customer_id)),
+                  "UpdateExpression": "SET " + ", ".join(f"#t{n} = :t{n}" for n in range(len(entries))),
+                  "ExpressionAttributeNames": {f"#t{n}": keys.digest_attribute(e.ticket_id)
+                                               for n, e in enumerate(entries)},
+                  "ExpressionAttributeValues": keys.to_attrs({f":t{n}": keys.digest_value(e)
+                                                              for n, e in enumerate(entries)})}
+        if only_missing:  # the backfill never overwrites what a transaction wrote meanwhile
+            update["ConditionExpression"] = "attribute_not_exists(#t0)"
+        return update
+
+    def load_order_read(self, marketplace: str, order_id: str,
+                        customer_id: str | None = None) -> OrderRead:
+        """The order's partition (every seller's order of that id) and, given the customer,
+        their ticket digests and the marker saying the digests are complete: one call."""
+        partition = keys.order_partition(marketplace, order_id)["PK"]
+        if customer_id is None:
+            return OrderRead(self.orders_with_id(marketplace, order_id))
+        customer = keys.customer_partition(customer_id)["PK"]
+        items = self._statement_all(
+            f'SELECT * FROM "{self._table}" WHERE PK = ? OR PK = ? OR PK = ?',
+            [partition, customer, keys.DIGESTS_MARKER["PK"]])
+        orders = [keys.order_from_item(i) for i in sorted(items, key=lambda i: i["SK"])
+                  if i["PK"] == partition and i["SK"].startswith(keys.ORDER_SK_PREFIX)]
+        return OrderRead(orders, _digests(items, customer))
+
+    def customer_tickets(self, seller_id: str, customer_id: str):
+        digest = keys.ticket_digest_key(seller_id, customer_id)
+        items = self._statement_all(f'SELECT * FROM "{self._table}" WHERE PK = ? OR PK = ?',
+                                    [digest["PK"], keys.DIGESTS_MARKER["PK"]])
+        found = _digests(items, digest["PK"])
+        return None if found is None else found.get(seller_id, ())
+
+    def mark_ticket_digests_complete(self) -> None:
+        self._call("put_item", TableName=self._table, Item=keys.to_attrs(keys.DIGESTS_MARKER_ITEM))
+
+    def backfill_ticket_digests(self, progress=lambda n: None) -> int:
+        """Give every stored ticket its digest entry, then the marker. Only missing entries are
+        set: one a transaction wrote meanwhile is newer than what the scan read."""
+        params, count = {"TableName": self._table, "FilterExpression": "#t = :ticket",
+                         "ExpressionAttributeNames": {"#t": "type"},
+                         "ExpressionAttributeValues": keys.to_attrs({":ticket": "ticket"})}, 0
+        while True:
+            page = self._call("scan", **params)
+            for raw in page.get("Items", []):
+                ticket = keys.ticket_from_item(keys.from_attrs(raw))
+                try:
+                    self._client.update_item(**self._digest_update(
+                        ticket.seller_id, ticket.customer_id, [TicketEntry.of(ticket)], only_missing=True))
+                    count += 1
+                except ClientError as exc:
+                    if aws_errors.code_of(exc) != "ConditionalCheckFailedException":
+                        raise aws_errors.translate("DynamoDB", "update_item", exc) from exc
+            progress(count)
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        self.mark_ticket_digests_complete()
+        return count
 
     def mark_order_summaries_complete(self) -> None:
         self._call("put_item", TableName=self._table, Item=keys.to_attrs(keys.SUMMARIES_MARKER_ITEM))
@@ -349,6 +425,14 @@ def _thread(items: list[dict]) -> tuple[Ticket | None, EarlyClose | None]:
         return None, keys.early_close_from_item(head)
     messages = tuple(keys.message_from_item(i) for i in items if i["SK"].startswith("MSG#"))
     return keys.ticket_from_item(head, messages), None
+
+
+def _digests(items: list[dict], customer_pk: str) -> dict[str, tuple[TicketEntry, ...]] | None:
+    """The customer's digests by seller, or None without the marker (digests incomplete)."""
+    if not any((i["PK"], i["SK"]) == (keys.DIGESTS_MARKER["PK"], keys.DIGESTS_MARKER["SK"]) for i in items):
+        return None
+    return {keys.digest_seller(i): keys.entries_from_digest(i) for i in items
+            if i["PK"] == customer_pk and i["SK"].startswith(keys.DIGEST_SK_PREFIX)}
 
 
 def _chunks(notices: list) -> list[list]:
