@@ -56,13 +56,12 @@ def what_it_would_take(res: dict) -> str:
     out = []
     _, _, over = _worst(calls)
     if over:
-        out.append("- **a. round trips.** Over the target: " + "; ".join(over) + ". The refunds still "
-                   "read more than one partition: the order (GetItem), the customer's earlier tickets "
-                   "for PS-7 (a GSI1 Query), and for a completed refund the open tickets PS-8 closes "
-                   "(a Query, then each ticket). Next: keep the customer's tickets (product, opened, "
-                   "open or not) in the order summary the payments already keep, and read order and "
-                   "summary in one ExecuteStatement; the open tickets PS-8 closes would still need "
-                   "their own reads.")
+        out.append("- **a. round trips.** Over the target: " + "; ".join(over) + ". A refund reads the order's partition and the customer's ticket digest "
+                   "(one ExecuteStatement); refund.completed names no customer, so PS-8's digest is a "
+                   "second read once the order is known, and each open ticket it closes one more. Next: "
+                   "copy the customer's open tickets into the order's partition (kept by every ticket "
+                   "write), or check 'no open ticket on these products' inside the transaction and "
+                   "read again only when it fails.")
     if cpu["memory"]["p99"] > TARGET_P99_MS:
         band = list(cpu["bands"].values())[-1]
         out.append(f"- **b. CPU.** The p99 comes from the largest bodies (2–4 KB band: p50 {band['p50']:.1f} ms, "
