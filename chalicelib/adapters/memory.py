@@ -227,17 +227,20 @@ class InMemoryTicketStore:
     def load_order_read(self, marketplace: str, order_id: str,
                         customer_id: str | None = None) -> OrderRead:
         orders = self.orders_with_id(marketplace, order_id)
-        if customer_id is None:
-            return OrderRead(orders)
-        with self._lock:
-            mine = [t for t in self.tickets.values() if t.customer_id == customer_id]
-        by_seller: dict[str, list[TicketEntry]] = {}
-        for ticket in sorted(mine, key=lambda t: t.id):
-            by_seller.setdefault(ticket.seller_id, []).append(TicketEntry.of(ticket))
-        return OrderRead(orders, {s: tuple(e) for s, e in by_seller.items()})
+        return OrderRead(orders, None if customer_id is None else self._digests(customer_id))
 
     def customer_tickets(self, seller_id: str, customer_id: str) -> tuple[TicketEntry, ...]:
-        return self.load_order_read("", "", customer_id).tickets.get(seller_id, ())
+        return self._digests(customer_id).get(seller_id, ())
+
+    def _digests(self, customer_id: str) -> dict[str, tuple[TicketEntry, ...]]:
+        """The customer's tickets by seller, as DynamoDB's ticket digests hold them."""
+        with self._lock:
+            mine = sorted((t for t in self.tickets.values() if t.customer_id == customer_id),
+                          key=lambda t: t.id)
+        by_seller: dict[str, list[TicketEntry]] = {}
+        for ticket in mine:
+            by_seller.setdefault(ticket.seller_id, []).append(TicketEntry.of(ticket))
+        return {s: tuple(e) for s, e in by_seller.items()}
 
     def orders_for_customer(self, seller_id: str, customer_id: str) -> list[Order]:
         with self._lock:

@@ -84,26 +84,28 @@ class Loader:
         profile = self.profiles.profile_for(marketplace, seller_id)
         if not customer_id:
             return OrderFacts(order, profile, seller_id)
-        digest = (read.tickets or {}).get(seller_id, ()) if read.tickets is not None else None
-        if customer_id != refund.customer_id:
-            digest = None  # read for another customer id: ask again
+        digest = None  # not read, incomplete, or read for another customer id: ask again
+        if read.tickets is not None and customer_id == refund.customer_id:
+            digest = read.tickets.get(seller_id, ())
         after = with_refund(order or Order(marketplace, order_id, seller_id=seller_id), refund)
         before = ()
         if verdicts_pending(profile, after):
-            if digest is None:
-                before = self._past(profile, order, refund, seller_id, customer_id)
-            else:
-                before = _before(digest, after)
+            before = self._past(profile, order, refund, seller_id, customer_id) if digest is None \
+                else _before(digest, after)
         ending = terminated_products(profile, after) if refund.state == "completed" else frozenset()
-        open_tickets = ()
-        if ending:
-            if digest is None:
-                digest = self.store.customer_tickets(seller_id, customer_id)
-            if digest is None:
-                open_tickets = self._open(profile, refund, seller_id, customer_id)
-            else:
-                open_tickets = self._open_from(digest, ending)
+        open_tickets = self._ending(profile, refund, seller_id, customer_id, digest, ending) \
+            if ending else ()
         return OrderFacts(order, profile, seller_id, tickets_before=before, open_tickets=open_tickets)
+
+    def _ending(self, profile: Profile, refund: Refund, seller_id: str, customer_id: str,
+                digest: tuple[TicketEntry, ...] | None, products: frozenset[str]) -> tuple[Ticket, ...]:
+        """PS-8's open tickets: from the digest (read now when the refund named no customer),
+        from the index on a table whose digests are not complete."""
+        if digest is None:
+            digest = self.store.customer_tickets(seller_id, customer_id)
+        if digest is None:
+            return self._open(profile, refund, seller_id, customer_id)
+        return self._open_from(digest, products)
 
     def _open_from(self, digest: tuple[TicketEntry, ...], products: frozenset[str]) -> tuple[Ticket, ...]:
         """The digest's open tickets on those products, newest first (as the index lists them)."""

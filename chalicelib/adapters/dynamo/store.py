@@ -145,19 +145,22 @@ class DynamoTicketStore:
         if customer_id is None:
             return OrderRead(self.orders_with_id(marketplace, order_id))
         customer = keys.customer_partition(customer_id)["PK"]
-        items = self._statement_all(
-            f'SELECT * FROM "{self._table}" WHERE PK = ? OR PK = ? OR PK = ?',
-            [partition, customer, keys.DIGESTS_MARKER["PK"]])
+        items = self._with_digest_marker(partition, customer)
         orders = [keys.order_from_item(i) for i in sorted(items, key=lambda i: i["SK"])
                   if i["PK"] == partition and i["SK"].startswith(keys.ORDER_SK_PREFIX)]
         return OrderRead(orders, _digests(items, customer))
 
     def customer_tickets(self, seller_id: str, customer_id: str):
         digest = keys.ticket_digest_key(seller_id, customer_id)
-        items = self._statement_all(f'SELECT * FROM "{self._table}" WHERE PK = ? OR PK = ?',
-                                    [digest["PK"], keys.DIGESTS_MARKER["PK"]])
+        items = self._with_digest_marker(digest["PK"])
         found = _digests(items, digest["PK"])
         return None if found is None else found.get(seller_id, ())
+
+    def _with_digest_marker(self, *partitions: str) -> list[dict]:
+        """The partitions' items and the marker saying the digests are complete: one statement."""
+        wanted = [*partitions, keys.DIGESTS_MARKER["PK"]]
+        where = " OR ".join(["PK = ?"] * len(wanted))
+        return self._statement_all(f'SELECT * FROM "{self._table}" WHERE {where}', wanted)
 
     def mark_ticket_digests_complete(self) -> None:
         self._call("put_item", TableName=self._table, Item=keys.to_attrs(keys.DIGESTS_MARKER_ITEM))
