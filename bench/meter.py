@@ -41,6 +41,28 @@ def _key(item: dict) -> tuple:
     return (item["PK"]["S"], item["SK"]["S"])
 
 
+def _label(key: tuple) -> str:
+    """The item type: the sort key's prefix, or the partition's when the sort key is a time."""
+    head = key[1].split("#")[0]
+    return key[0].split("#")[0] if not head or head[0].isdigit() else head
+
+
+def _head_update(body: dict, old: tuple) -> tuple[int, tuple] | None:
+    """A ticket or order head rewritten by an update (every attribute SET; the sync cue kept
+    unless SET): its new size and index flags. None for any other update."""
+    names = body.get("ExpressionAttributeNames", {})
+    values = body.get("ExpressionAttributeValues", {})
+    expression = body.get("UpdateExpression", "")
+    if not expression.startswith("SET #a"):
+        return None
+    item = {names[f"#a{n[2:]}"]: v for n, v in values.items() if n.startswith(":a")}
+    size = item_size({**body["Key"], **item})
+    cue = "GSI2PK" in item or old[2]
+    if cue and "GSI2PK" not in item:
+        size += 40  # the cue's two attributes, kept from the stored item
+    return size, (size, "GSI1PK" in item, cue, "GSI3PK" in item)
+
+
 class CallMeter:
     """Per-delivery tallies: `reset()`, deliver, then read `calls`, `wru`, `rru`."""
 
@@ -80,16 +102,21 @@ class CallMeter:
     def _write(self, body: dict, kind: str, factor: int) -> None:
         """Base-table units (doubled in a transaction) and index units (GSI1 and GSI3 project ALL:
         1 per KB of the item while it is in the index, and when it leaves GSI3; GSI2 is KEYS_ONLY:
-        1 when the marker is added or removed)."""
+        1 when the cue is added or removed). A head's update counts as the put it replaces."""
         key = _key(body.get("Item") or body["Key"])
-        label = key[1].split("#")[0] or key[0].split("#")[0]
+        label = _label(key)
         old = self.sizes.get(key, (1, False, False, False))
+        head = _head_update(body, old) if kind == "Update" else None
         if kind == "Put":
-            size = item_size(body["Item"])
-            new = (size, "GSI1PK" in body["Item"], "GSI2PK" in body["Item"], "GSI3PK" in body["Item"])
+            item = body["Item"]
+            size = item_size(item)
+            new = (size, "GSI1PK" in item, "GSI2PK" in item, "GSI3PK" in item)
+        elif head:
+            size, new = head
+        if kind == "Put" or head:
             self.written[label] += size
             base = math.ceil(max(size, old[0] if key in self.sizes else 0) / 1024)
-        else:  # Delete, or the store's one UpdateItem: REMOVE the GSI2 marker
+        else:  # Delete, or an update of a marker (the GSI2 cue, a digest or summary entry)
             new = None if kind == "Delete" else (old[0], old[1], False, old[3])
             base, label = math.ceil(old[0] / 1024), label if kind == "Delete" else f"{label} (marker update)"
         kb = math.ceil((new or old)[0] / 1024)

@@ -32,10 +32,10 @@ def final_state(env, events: list[Event]) -> dict:
         order = parse_order_subject(subject)
         if order:
             found = env.store.load_order(*order)
-            state[subject] = found and replace(found, timers_synced=True)
+            state[subject] = found
         else:
             found = env.store.load_ticket(subject)
-            state[subject] = found and replace(found, timers_synced=True, messages=tuple(
+            state[subject] = found and replace(found, messages=tuple(
                 sorted(found.messages, key=lambda m: (m.sent_at, m.message_id))))
     return state
 

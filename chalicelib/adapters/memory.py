@@ -4,20 +4,19 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
-from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, RequestRejectedError,
                                       SlotTakenError)
 from chalicelib.domain.model import (EarlyClose, Marketplace, Order, SealedCredential, Seller,
-                                     Ticket, parse_order_subject)
+                                     Ticket, TicketSummary)
 from chalicelib.domain.outbound import StoredNotice
 from chalicelib.services.outbox import stored_notices
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports import (Change, OrderRead, SlotWrite, TicketEntry, TicketPage,
                                        TicketQuery)
-from chalicelib.services.timer_sync import TimersChanged, timers_changed
+from chalicelib.services.timer_sync import TimersChanged
 
 logger = logging.getLogger("ticketwarden.store")
 
@@ -50,6 +49,7 @@ class InMemoryTicketStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.tickets: dict[str, Ticket] = {}
+        self._summaries: dict[str, TicketSummary] = {}  # what GSI1 and GSI3 project
         self.deliveries: dict[tuple[str, str], tuple[str, dict]] = {}
         self.slots: dict[tuple[str, str, str], tuple[str, str]] = {}
         self.orders: dict[tuple[str, str, str], Order] = {}  # (marketplace, seller, order id)
@@ -62,6 +62,7 @@ class InMemoryTicketStore:
         self._by_customer: dict[tuple[str, str], set[tuple[str, str, str]]] = {}  # GSI1 ORDERS#
         self.outbox: list[list[StoredNotice]] = []  # commit order: what the table's stream carries
         self._timer_consumer: Callable[[list[TimersChanged]], object] | None = None
+        self._cued: dict[str, int] = {}  # subject -> version written with the sync cue (GSI2)
 
     def companion_outbound(self):
         """A fresh in-memory outbound store (bootstrap's default next to this store)."""
@@ -95,10 +96,10 @@ class InMemoryTicketStore:
         with self._lock:
             notices = stored_notices(change)  # a bad outbox fails before anything is applied
             self._check(change)
+            records = self._cue(change)
             self._apply(change)
             if notices:
                 self.outbox.append(notices)
-        records = timers_changed(change)
         if records and self._timer_consumer is not None:
             try:
                 self._timer_consumer(records)
@@ -125,6 +126,21 @@ class InMemoryTicketStore:
             if (current.version if current else None) != write.expected_version:
                 raise ConcurrencyError(f"order {write.order.order_id} moved on")
 
+    def _cue(self, change: Change) -> list[TimersChanged]:
+        """As the table does: a write whose timers changed sets the cue, any other keeps the
+        stored one; what the stream then carries for each subject that has it."""
+        subjects = [(w.ticket.id, w.ticket, w) for w in change.tickets]
+        subjects += [(w.order.subject_id, w.order, w) for w in change.orders]
+        records = []
+        for subject_id, state, write in subjects:
+            cued_before = subject_id in self._cued and write.expected_version is not None
+            if write.timers_changed or cued_before:
+                self._cued[subject_id] = state.version
+                records.append(TimersChanged(subject_id, state.timers, state.version,
+                                             tuple(t.kind for t in write.previous_timers),
+                                             previous_synced=not cued_before))
+        return records
+
     def _head_version(self, ticket_id: str) -> int | None:
         """The ticket and an early close share one place, as in the table."""
         head = self.tickets.get(ticket_id) or self.early_closes.get(ticket_id)
@@ -143,6 +159,7 @@ class InMemoryTicketStore:
         for write in change.tickets:
             self._index(write.ticket)
             self.tickets[write.ticket.id] = write.ticket
+            self._summaries[write.ticket.id] = TicketSummary.of(write.ticket)
             self.early_closes.pop(write.ticket.id, None)
             for sealed in write.vault_puts():
                 self.vault[(write.ticket.id, sealed.ref.entry_id)] = sealed
@@ -177,17 +194,18 @@ class InMemoryTicketStore:
                 if at < len(entries) and entries[at] == entry:
                     del entries[at]
 
-    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+    def open_tickets(self, seller_id: str, limit: int) -> list[TicketSummary]:
         with self._lock:
-            found = [self.tickets[i] for i in self._open.get(seller_id, ())]
+            found = [self._summaries[i] for i in self._open.get(seller_id, ())]
         return sorted(found, key=lambda t: (t.opened_at, t.id))[:limit]
 
-    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int
+                             ) -> list[TicketSummary]:
         with self._lock:
             opened = self._opened.get(seller_id, [])
             first = bisect.bisect_left(opened, (since, ""))
             recent = opened[max(first, len(opened) - limit):]
-            return [self.tickets[i] for _, i in reversed(recent)]
+            return [self._summaries[i] for _, i in reversed(recent)]
 
     def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
         with self._lock:
@@ -197,7 +215,7 @@ class InMemoryTicketStore:
 
     def list_tickets(self, query: TicketQuery) -> TicketPage:
         with self._lock:
-            mine = [t for t in self.tickets.values() if t.seller_id == query.seller_id]
+            mine = [t for t in self._summaries.values() if t.seller_id == query.seller_id]
         mine.sort(key=lambda t: (t.opened_at.isoformat(), t.id), reverse=True)
         if query.cursor:
             after = decode_cursor(query.cursor)
@@ -206,7 +224,7 @@ class InMemoryTicketStore:
         page = matching[: query.limit]
         more = len(matching) > query.limit
         cursor = encode_cursor({"o": page[-1].opened_at.isoformat(), "i": page[-1].id}) if more else None
-        return TicketPage(items=[replace(t) for t in page], next_cursor=cursor)
+        return TicketPage(items=page, next_cursor=cursor)
 
     def load_vault(self, ticket_id: str) -> list[SealedCredential]:
         with self._lock:
@@ -252,23 +270,14 @@ class InMemoryTicketStore:
 
     def mark_timers_synced(self, subject_id: str, version: int) -> None:
         with self._lock:
-            order_key = parse_order_subject(subject_id)
-            if order_key:
-                order = self.orders.get(order_key)
-                if order is not None and order.version == version:
-                    self.orders[order_key] = replace(order, timers_synced=True)
-                return
-            ticket = self.tickets.get(subject_id)
-            if ticket is not None and ticket.version == version:
-                self.tickets[subject_id] = replace(ticket, timers_synced=True)
+            if self._cued.get(subject_id) == version:
+                del self._cued[subject_id]
 
     def unsynced_subjects(self, limit: int = 100) -> list[str]:
         with self._lock:
-            found = [t.id for t in self.tickets.values() if not t.timers_synced]
-            found += [o.subject_id for o in self.orders.values() if not o.timers_synced]
-        return sorted(found)[:limit]
+            return sorted(self._cued)[:limit]
 
-def _matches(ticket: Ticket, query: TicketQuery) -> bool:
+def _matches(ticket: TicketSummary, query: TicketQuery) -> bool:
     return ((query.status is None or ticket.status.value == query.status)
             and (query.product_id is None or ticket.product_id == query.product_id)
             and (query.customer_id is None or ticket.customer_id == query.customer_id)

@@ -128,11 +128,9 @@ class Ticket:
     decisions: tuple[Decision, ...] = ()
     timers: tuple[Timer, ...] = ()
     sla: tuple[SlaClock, ...] = ()
-    timers_synced: bool = True  # False until the schedules match `timers` (the reconciler's cue)
     vault: tuple[VaultRef, ...] = ()  # credentials still held; emptied when the ticket closes
     credentials_shared: int = 0
     credentials_not_kept: int = 0  # redacted but not sealed: over the vault's bounds (CRJ-3)
-    listed_messages: int | None = None  # a listed ticket carries no messages, only their count
 
     @property
     def is_open(self) -> bool:
@@ -140,7 +138,7 @@ class Ticket:
 
     @property
     def message_count(self) -> int:
-        return len(self.messages) if self.listed_messages is None else self.listed_messages
+        return len(self.messages)
 
     def with_message(self, message: Message) -> Ticket:
         return replace(self, messages=self.messages + (message,))
@@ -160,6 +158,43 @@ class Ticket:
     @property
     def heard_customer(self) -> bool:
         return any(m.author is Author.CUSTOMER for m in self.messages)
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    """A ticket as lists read it (the status API's pages, the seller page, what-if's paging):
+    no messages, decisions or vault entries, only what a list shows and counts."""
+
+    id: str
+    marketplace: str
+    thread_id: str
+    seller_id: str
+    product_id: str
+    customer_id: str
+    status: TicketStatus
+    opened_at: datetime
+    version: int
+    closed_at: datetime | None = None
+    close_reason: str | None = None
+    linked_to: str | None = None
+    message_count: int = 0
+    credentials_shared: int = 0
+    credentials_not_kept: int = 0
+    holds_credentials: bool = False
+    timers: tuple[Timer, ...] = ()
+    sla: tuple[SlaClock, ...] = ()
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketSummary:
+        return cls(ticket.id, ticket.marketplace, ticket.thread_id, ticket.seller_id,
+                   ticket.product_id, ticket.customer_id, ticket.status, ticket.opened_at,
+                   ticket.version, ticket.closed_at, ticket.close_reason, ticket.linked_to,
+                   ticket.message_count, ticket.credentials_shared, ticket.credentials_not_kept,
+                   bool(ticket.vault), ticket.timers, ticket.sla)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is TicketStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -255,7 +290,6 @@ class Order:
     decisions: tuple[Decision, ...] = ()
     timers: tuple[Timer, ...] = ()
     refunds_issued: tuple[str, ...] = ()
-    timers_synced: bool = True
 
     @property
     def subject_id(self) -> str:

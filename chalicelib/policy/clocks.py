@@ -184,11 +184,11 @@ def _versioned(ticket: Ticket, kind: str, due: datetime) -> Timer:
 
 
 def with_timers(profile: Profile, ticket: Ticket) -> Ticket:
-    """Recompute timers; a change leaves the schedules to sync (and the reconciler a cue)."""
+    """Recompute timers; the write that saves a change leaves the schedules a cue to sync."""
     timers = desired_timers(profile, ticket)
     if set(timers) == set(ticket.timers):
         return ticket
-    return replace(ticket, timers=timers, timers_synced=False)
+    return replace(ticket, timers=timers)
 
 
 def prepare(profile: Profile, ticket: Ticket) -> Ticket:

@@ -120,7 +120,7 @@ def _with_timers(profile: Profile, order: Order) -> Order:
                           else Timer(kind=kind, due_at=due, version=order.version))
     if set(wanted) == set(order.timers):
         return order
-    return replace(order, timers=tuple(wanted), timers_synced=False)
+    return replace(order, timers=tuple(wanted))
 
 
 def refund_duplicate(profile: Profile, order: Order,

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Protocol
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.notices import Notice
 from chalicelib.domain.model import (EarlyClose, Marketplace, Message, Order, SealedCredential,
-                                     Seller, SlotWrite, Ticket)
+                                     Seller, SlotWrite, Ticket, TicketSummary, Timer)
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,23 @@ class TicketWrite:
     ticket: Ticket
     expected_version: int | None
     new_messages: tuple[Message, ...] = ()
-    previous_timers: tuple[str, ...] = ()  # kinds scheduled before: those no longer wanted go
+    previous_timers: tuple[Timer, ...] = ()  # wanted before: a change sets the sync cue
     sealed: tuple[SealedCredential, ...] = ()  # vault items to write (if the ticket keeps them)
     previous_vault: tuple[str, ...] = ()  # vault entries stored before: those dropped are deleted
-    previous_synced: bool = True  # False: what is scheduled may differ from previous_timers
     previous_entry: TicketEntry | None = None  # the digest entry before (None: a new ticket)
 
     @classmethod
     def replacing(cls, old: Ticket, new: Ticket, messages: tuple[Message, ...] = ()) -> TicketWrite:
         """`new` over `old`, one version later."""
-        return cls(replace(new, version=old.version + 1), old.version, messages,
-                   tuple(t.kind for t in old.timers),
+        return cls(replace(new, version=old.version + 1), old.version, messages, old.timers,
                    previous_vault=tuple(v.entry_id for v in old.vault),
-                   previous_synced=old.timers_synced, previous_entry=TicketEntry.of(old))
+                   previous_entry=TicketEntry.of(old))
+
+    @property
+    def timers_changed(self) -> bool:
+        """The store sets the sync cue on such a write; a write that keeps the timers keeps
+        whatever cue the stored version has (the store's business, not the ticket's)."""
+        return set(self.ticket.timers) != set(self.previous_timers)
 
     def digest_entry(self) -> TicketEntry | None:
         """The customer's digest entry to set with this write; None when it did not change
@@ -93,16 +97,18 @@ class OrderWrite:
 
     order: Order
     expected_version: int | None
-    previous_timers: tuple[str, ...] = ()
-    previous_synced: bool = True  # False: what is scheduled may differ from previous_timers
+    previous_timers: tuple[Timer, ...] = ()  # wanted before: a change sets the sync cue
 
     @classmethod
     def replacing(cls, old: Order | None, new: Order) -> OrderWrite:
         """`new` over `old` (None: a new order), one version later."""
         if old is None:
             return cls(replace(new, version=1), None)
-        return cls(replace(new, version=old.version + 1), old.version,
-                   tuple(t.kind for t in old.timers), old.timers_synced)
+        return cls(replace(new, version=old.version + 1), old.version, old.timers)
+
+    @property
+    def timers_changed(self) -> bool:
+        return set(self.order.timers) != set(self.previous_timers)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,7 @@ class TicketQuery:
 
 @dataclass(frozen=True)
 class TicketPage:
-    items: list[Ticket] = field(default_factory=list)
+    items: list[TicketSummary] = field(default_factory=list)
     next_cursor: str | None = None
 
 
@@ -183,10 +189,11 @@ class TicketStore(Protocol):
     def load_vault(self, ticket_id: str) -> list[SealedCredential]: ...
 
     # The seller summary's reads: each bounded by what is current, never by the seller's history.
-    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+    def open_tickets(self, seller_id: str, limit: int) -> list[TicketSummary]:
         """The seller's open tickets, oldest first (a sparse index of open tickets)."""
 
-    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int
+                             ) -> list[TicketSummary]:
         """The seller's tickets opened at or after `since`, newest first (a key range)."""
 
     def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.errors import InvalidInputError, NotFoundError, UnauthorizedError
-from chalicelib.domain.model import Seller, Ticket
+from chalicelib.domain.model import Seller, TicketSummary
 
 from chalicelib.policy.money import settled_payments
 from chalicelib.policy.money.entitlements import entitlements_from
@@ -113,8 +113,8 @@ class StatusService:
         return {"customer_id": customer_id, "product_id": product_id, "covered": bool(current),
                 "until": max((i["ends_at"] for i in current), default=None), "items": items}
 
-    def _all(self, query: TicketQuery) -> list[Ticket]:
-        found: list[Ticket] = []
+    def _all(self, query: TicketQuery) -> list[TicketSummary]:
+        found: list[TicketSummary] = []
         while len(found) < SLA_REPORT_LIMIT:
             page = self.store.list_tickets(query)
             found += page.items

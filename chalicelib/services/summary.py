@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chalicelib.domain.model import Order, Seller, Ticket
+from chalicelib.domain.model import Order, Seller, TicketSummary
 from chalicelib.policy.profile import Profile
 
 from . import summary_money as money
@@ -74,7 +74,7 @@ class _Profiles:
     def __init__(self, profiles: Profiles, seller_id: str):
         self._profiles, self._seller_id, self._cache = profiles, seller_id, {}
 
-    def of(self, subject: Ticket | Order) -> Profile:
+    def of(self, subject: TicketSummary | Order) -> Profile:
         marketplace = subject.marketplace
         if marketplace not in self._cache:
             self._cache[marketplace] = self._profiles.profile_for(marketplace, self._seller_id)

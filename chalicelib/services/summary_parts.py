@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from chalicelib.domain.model import ClockState, SlaClock, Ticket
+from chalicelib.domain.model import ClockState, SlaClock, TicketSummary
 from chalicelib.policy.clocks import AUTO_CLOSE
 from chalicelib.policy.profile import Profile
 from chalicelib.time.calendar import BusinessCalendar
@@ -36,14 +36,14 @@ def overdue(clock: SlaClock, now: datetime) -> bool:
     return clock.state is ClockState.BREACHED or (clock.running and clock.due_at <= now)
 
 
-def clock_item(ticket: Ticket, clock: SlaClock, profile: Profile, now: datetime) -> dict:
+def clock_item(ticket: TicketSummary, clock: SlaClock, profile: Profile, now: datetime) -> dict:
     return {"ticket_id": ticket.id, "thread_id": ticket.thread_id, "rule": clock.rule,
             "clock": clock.name, "state": "breached" if overdue(clock, now) else clock.state.value,
             "due_at": iso(clock.due_at), "reminder_at": iso(clock.reminder_at),
             "business_seconds_left": business_left(calendar_of(profile, clock.rule), now, clock.due_at)}
 
 
-def deadlines(open_tickets: Iterable[Ticket], profile_of: Callable[[Ticket], Profile],
+def deadlines(open_tickets: Iterable[TicketSummary], profile_of: Callable[[TicketSummary], Profile],
               now: datetime) -> dict:
     """Next deadlines, at-risk (past the reminder share) and breached clocks of open tickets."""
     running, at_risk, breached = [], [], []
@@ -77,7 +77,7 @@ class Digest:
     first_answer: tuple[datetime, float] | None = None  # (answered at, business hours)
 
 
-def digest(ticket: Ticket, profile: Profile) -> Digest:
+def digest(ticket: TicketSummary, profile: Profile) -> Digest:
     settled = tuple((c.rule, c.stopped_at.date(), True) if c.state is ClockState.MET
                     else (c.rule, c.due_at.date(), False)
                     for c in ticket.sla if c.state is ClockState.MET and c.stopped_at
@@ -92,7 +92,7 @@ def digest(ticket: Ticket, profile: Profile) -> Digest:
     return Digest(settled, (clock.stopped_at, span.total_seconds() / 3600))
 
 
-def overdue_now(open_tickets: Iterable[Ticket], now: datetime) -> list[tuple[str, date, bool]]:
+def overdue_now(open_tickets: Iterable[TicketSummary], now: datetime) -> list[tuple[str, date, bool]]:
     """Running clocks past due whose breach timer has not fired yet: breached, as of now."""
     return [(c.rule, c.due_at.date(), False) for t in open_tickets for c in t.sla
             if c.running and c.due_at <= now]
@@ -123,7 +123,7 @@ def _ratio(counts: Counter, since: date) -> dict:
             "ratio": round(met / (met + breached), 4) if met + breached else None}
 
 
-def auto_closes(open_tickets: Iterable[Ticket], now: datetime, within: timedelta) -> list[dict]:
+def auto_closes(open_tickets: Iterable[TicketSummary], now: datetime, within: timedelta) -> list[dict]:
     """CMS-5: open tickets whose auto-close timer falls due within `within`."""
     until = now + within
     due = sorted((timer.due_at, t.id) for t in open_tickets for timer in t.timers

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from chalicelib.domain.model import Order, Ticket
+from chalicelib.domain.model import Order, TicketSummary
 
 from .summary_money import OrderDigest
 from .summary_parts import Digest
@@ -30,7 +30,7 @@ class SellerWindow:
         self._deadlines: list[tuple[datetime, str, int]] = []  # (at, order, n), sorted
         self._owed: dict[str, tuple[dict, ...]] = {}
 
-    def sync_tickets(self, tickets: Iterable[Ticket], digest_of: Callable[[Ticket], Digest]) -> None:
+    def sync_tickets(self, tickets: Iterable[TicketSummary], digest_of: Callable[[TicketSummary], Digest]) -> None:
         current = {t.id: t for t in tickets}
         kept = self._tickets
         for gone in kept.keys() - current.keys():
@@ -42,7 +42,7 @@ class SellerWindow:
                     self._drop_ticket(ticket_id)
                 self._add_ticket(ticket, digest_of(ticket))
 
-    def _add_ticket(self, ticket: Ticket, digest: Digest) -> None:
+    def _add_ticket(self, ticket: TicketSummary, digest: Digest) -> None:
         self._tickets[ticket.id] = (ticket.version, digest)
         self.tally.update(digest.settled)
         if digest.first_answer:

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.model import Timer, parse_order_subject
 
-from .ports import Change, TicketStore, TimerRequest, TimerScheduler
+from .ports import TicketStore, TimerRequest, TimerScheduler
 
 logger = logging.getLogger("ticketwarden.timers")
 
@@ -25,15 +25,6 @@ class TimersChanged:
     version: int
     previous_timers: tuple[str, ...]  # kinds wanted by the version before
     previous_synced: bool  # False: the version before was not synced either
-
-
-def timers_changed(change: Change) -> list[TimersChanged]:
-    """What the stream carries for a committed change (the in-memory store's stream)."""
-    subjects = [(w.ticket.id, w.ticket, w) for w in change.tickets]
-    subjects += [(w.order.subject_id, w.order, w) for w in change.orders]
-    return [TimersChanged(subject_id, state.timers, state.version, write.previous_timers,
-                          write.previous_synced)
-            for subject_id, state, write in subjects if not state.timers_synced]
 
 
 @dataclass

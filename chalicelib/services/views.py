@@ -6,14 +6,16 @@ from typing import Any
 
 from chalicelib.domain.actions import (Action, CloseThread, IssueRefund, OpenNewThread, Reply,
                                        RequestInfo)
-from chalicelib.domain.model import Message, Order, SlaClock, Ticket
+from chalicelib.domain.model import Message, Order, SlaClock, Ticket, TicketSummary
 
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def ticket_summary(ticket: Ticket) -> dict[str, Any]:
+def ticket_summary(ticket: Ticket | TicketSummary) -> dict[str, Any]:
+    if isinstance(ticket, Ticket):
+        ticket = TicketSummary.of(ticket)
     return {"id": ticket.id, "thread_id": ticket.thread_id, "marketplace": ticket.marketplace,
             "seller_id": ticket.seller_id, "product_id": ticket.product_id,
             "customer_id": ticket.customer_id, "status": ticket.status.value,
@@ -24,10 +26,10 @@ def ticket_summary(ticket: Ticket) -> dict[str, Any]:
             "credentials": _credentials_note(ticket)}
 
 
-def _credentials_note(ticket: Ticket) -> str | None:
+def _credentials_note(ticket: TicketSummary) -> str | None:
     if not ticket.credentials_shared:
         return None
-    held = "held encrypted until the ticket closes" if ticket.vault else "deleted"
+    held = "held encrypted until the ticket closes" if ticket.holds_credentials else "deleted"
     if ticket.credentials_not_kept:
         held += f"; {ticket.credentials_not_kept} not kept: over the vault's per-message or per-ticket bound"
     return f"credentials shared: {ticket.credentials_shared} (redacted; {held})"

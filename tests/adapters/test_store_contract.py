@@ -11,7 +11,8 @@ from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, Req
                                       SlotTakenError)
 from chalicelib.domain.events import Delivery
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Message, Order, Payment, Refund,
-                                     SlaClock, Ticket, TicketStatus, Timer, ticket_id_for)
+                                     SlaClock, Ticket, TicketStatus, TicketSummary, Timer, VaultRef,
+                                     ticket_id_for)
 from chalicelib.services.ports import Change, OrderWrite, SlotWrite, TicketQuery, TicketWrite
 from tests.builders import T0
 
@@ -49,19 +50,39 @@ class TestTicketStoreContract:
         clock = SlaClock(name="first_response", rule="PS-3", started_at=T0,
                          due_at=T0 + timedelta(days=1), reminder_at=T0 + timedelta(hours=18),
                          state=ClockState.MET, stopped_at=T0 + timedelta(hours=2), reminded=True)
-        ticket = a_ticket(sla=(clock,), timers_synced=False)
+        ticket = a_ticket(sla=(clock,), timers=(Timer("sla_breach:first_response", T0, 1),))
         create(store, ticket)
         assert store.load_ticket(ticket.id) == ticket
         assert store.unsynced_subjects() == [ticket.id]
 
     def test_marking_timers_synced_clears_the_cue_only_at_that_version(self, store):
-        ticket = a_ticket(timers_synced=False)
+        ticket = a_ticket(timers=(Timer("auto_close", T0, 1),))
         create(store, ticket)
         store.mark_timers_synced(ticket.id, version=7)
         assert store.unsynced_subjects() == [ticket.id]
         store.mark_timers_synced(ticket.id, version=1)
         assert store.unsynced_subjects() == []
-        assert store.load_ticket(ticket.id).timers_synced is True
+
+    def test_the_sync_cue_is_the_stores_a_write_that_keeps_the_timers_keeps_it(self, store):
+        """A write whose timers changed sets the cue; one that keeps them leaves it as stored
+        (still to sync, or synced): the ticket itself carries no storage flag (issue 13)."""
+        ticket = a_ticket(timers=(Timer("auto_close", T0, 1),))
+        create(store, ticket)
+        second = a_message(2)
+        store.commit(change("wh-2", TicketWrite.replacing(ticket, ticket.with_message(second),
+                                                          (second,))))
+        assert store.unsynced_subjects() == [ticket.id]  # the first sync had not happened
+        store.mark_timers_synced(ticket.id, version=2)
+        third = a_message(3)
+        stored = store.load_ticket(ticket.id)
+        store.commit(change("wh-3", TicketWrite.replacing(stored, stored.with_message(third),
+                                                          (third,))))
+        assert store.unsynced_subjects() == []  # synced, and the timers did not change
+        stored = store.load_ticket(ticket.id)
+        moved = replace(stored, timers=(Timer("auto_close", T0 + timedelta(days=1), 3),))
+        store.commit(change("wh-4", TicketWrite.replacing(stored, moved)))
+        assert store.unsynced_subjects() == [ticket.id]
+        assert store.load_ticket(ticket.id).message_count == 3
 
     def test_an_unknown_ticket_loads_as_none(self, store):
         assert store.load_ticket("tkt_missing") is None
@@ -162,6 +183,24 @@ class TestTicketStoreContract:
         [listed] = store.list_tickets(TicketQuery(seller_id="acme")).items
         assert listed.message_count == 2
 
+    def test_lists_return_the_summary_read_model_not_half_loaded_tickets(self, store):
+        """Every list (the status API's pages, the seller page's two reads) returns what the
+        head says of the ticket and nothing it does not read: no messages, decisions or vault."""
+        clock = SlaClock(name="first_response", rule="PS-3", started_at=T0,
+                         due_at=T0 + timedelta(days=1), reminder_at=None,
+                         state=ClockState.RUNNING, stopped_at=None, reminded=False)
+        decision = Decision(rule="CMS-3", outcome="pass", reason="r", policy="cmsmart@1")
+        ticket = a_ticket(sla=(clock,), decisions=(decision,), credentials_shared=2,
+                          vault=(VaultRef("m1", "bundle", "2 credentials"),),
+                          timers=(Timer("auto_close", T0 + timedelta(days=3), 1),))
+        create(store, ticket)
+        expected = TicketSummary.of(ticket)
+        assert expected.holds_credentials and expected.message_count == 1
+        assert store.list_tickets(TicketQuery(seller_id="acme")).items == [expected]
+        assert store.open_tickets("acme", 10) == [expected]
+        assert store.tickets_opened_since("acme", T0, 10) == [expected]
+        assert not hasattr(expected, "messages") and not hasattr(expected, "decisions")
+
     def test_tickets_filter_by_opening_window_and_due_timers(self, store):
         for n in range(4):
             create(store, a_ticket(f"th-{n}", at=T0 + timedelta(hours=n),
@@ -194,7 +233,7 @@ class TestTicketStoreContract:
                         product_downloaded=True)
         order = Order("cmsmart", "o1", version=1, customer_id="c1", seller_id="acme",
                       payments=(payment,), refunds=(refund,), refunds_issued=("pay0",),
-                      timers=(Timer("duplicate_refund:pay0", T0, 1),), timers_synced=False)
+                      timers=(Timer("duplicate_refund:pay0", T0, 1),))
         store.commit(change("wh-o", orders=(OrderWrite(order, None),)))
         assert store.load_order("cmsmart", "acme", "o1") == order
         assert store.orders_for_customer("acme", "c1") == [order]

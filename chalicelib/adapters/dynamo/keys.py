@@ -42,7 +42,7 @@ from chalicelib.services.ports import TicketEntry
 from chalicelib.services.timer_sync import TimersChanged
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order,
                                      Payment, Refund, SealedCredential, Seller, SlaClock, Ticket,
-                                     TicketStatus, Timer, VaultRef, parse_order_subject)
+                                     TicketStatus, TicketSummary, Timer, VaultRef, parse_order_subject)
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
@@ -123,7 +123,8 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def ticket_item(ticket: Ticket) -> dict:
+def ticket_item(ticket: Ticket, cue: bool = False) -> dict:
+    """The ticket head; `cue`: its schedules are to sync (GSI2, cleared once they are)."""
     opened = _iso(ticket.opened_at)
     return {**ticket_key(ticket.id), "type": "ticket", "id": ticket.id,
             "marketplace": ticket.marketplace, "thread_id": ticket.thread_id,
@@ -143,9 +144,19 @@ def ticket_item(ticket: Ticket) -> dict:
             "message_count": ticket.message_count,
             "next_due": min((_iso(t.due_at) for t in ticket.timers), default=None),
             "GSI1PK": seller_gsi_pk(ticket.seller_id), "GSI1SK": seller_gsi_sk(opened, ticket.id),
-            **({} if ticket.timers_synced else {"GSI2PK": UNSYNCED, "GSI2SK": ticket.id}),
+            **({"GSI2PK": UNSYNCED, "GSI2SK": ticket.id} if cue else {}),
             **({"GSI3PK": open_gsi_pk(ticket.seller_id), "GSI3SK": seller_gsi_sk(opened, ticket.id)}
                if ticket.is_open else {})}
+
+
+OPTIONAL_INDEX_KEYS = ("GSI1PK", "GSI1SK", "GSI3PK", "GSI3SK")  # GSI2, the cue, is the writer's
+
+
+def absent(item: dict) -> list[str]:
+    """What an update writing `item` over a stored head removes: its empty attributes and the
+    index keys it no longer has (a closed ticket leaves GSI3)."""
+    return [k for k, v in item.items() if v is None] + [k for k in OPTIONAL_INDEX_KEYS
+                                                         if k not in item]
 
 
 def early_close_item(early: EarlyClose, recorded_at: datetime) -> dict:
@@ -189,8 +200,7 @@ def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
         vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
-        credentials_not_kept=int(item.get("credentials_not_kept", 0)),
-        timers_synced="GSI2PK" not in item)
+        credentials_not_kept=int(item.get("credentials_not_kept", 0)))
 
 
 def timers_changed_from_images(new: dict, old: dict | None) -> TimersChanged | None:
@@ -210,9 +220,19 @@ def _timers(raw: str | None) -> tuple[Timer, ...]:
                  for t in json.loads(raw or "[]"))
 
 
-def listed_ticket_from_item(item: dict) -> Ticket:
-    """A ticket head from a list: its messages are not read, only their count."""
-    return replace(ticket_from_item(item), listed_messages=int(item.get("message_count", 0)))
+def ticket_summary_from_item(item: dict) -> TicketSummary:
+    """A ticket head as a list reads it: no messages, decisions or vault entries."""
+    return TicketSummary(
+        id=item["id"], marketplace=item["marketplace"], thread_id=item["thread_id"],
+        seller_id=item["seller_id"], product_id=item["product_id"],
+        customer_id=item["customer_id"], status=TicketStatus(item["status"]),
+        opened_at=_dt(item["opened_at"]), version=int(item["version"]),
+        closed_at=_dt(item.get("closed_at")), close_reason=item.get("close_reason"),
+        linked_to=item.get("linked_to"), message_count=int(item.get("message_count", 0)),
+        credentials_shared=int(item.get("credentials_shared", 0)),
+        credentials_not_kept=int(item.get("credentials_not_kept", 0)),
+        holds_credentials=item.get("vault", "[]") != "[]", timers=_timers(item.get("timers")),
+        sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))))
 
 
 VAULT_RETENTION = timedelta(days=30)
@@ -293,7 +313,7 @@ def seller_orders_gsi_pk(seller_id: str, customer_id: str) -> str:
     return f"ORDERS#{escaped}#{customer_id}"
 
 
-def order_item(order: Order) -> dict:
+def order_item(order: Order, cue: bool = False) -> dict:
     item = {**order_key(order.marketplace, order.seller_id or "", order.order_id), "type": "order",
             "marketplace": order.marketplace, "order_id": order.order_id,
             "version": order.version, "customer_id": order.customer_id,
@@ -307,7 +327,7 @@ def order_item(order: Order) -> dict:
     if order.customer_id:
         item.update(GSI1PK=seller_orders_gsi_pk(order.seller_id or "", order.customer_id),
                     GSI1SK=f"{order.marketplace}#{order.order_id}")
-    if not order.timers_synced:
+    if cue:
         item.update(GSI2PK=UNSYNCED, GSI2SK=order.subject_id)
     if order.seller_id and order.active_until:
         item.update(GSI3PK=orders_gsi_pk(order.seller_id),
@@ -390,8 +410,7 @@ def order_from_item(item: dict) -> Order:
         refunds=tuple(_refund(r) for r in json.loads(item["refunds"])),
         decisions=tuple(Decision.from_dict(d) for d in json.loads(item["decisions"])),
         timers=_timers(item["timers"]),
-        refunds_issued=tuple(json.loads(item["refunds_issued"])),
-        timers_synced="GSI2PK" not in item)
+        refunds_issued=tuple(json.loads(item["refunds_issued"])))
 
 
 def _payment_dict(payment: Payment) -> dict:

@@ -10,7 +10,7 @@ from chalicelib.adapters import aws_errors
 from chalicelib.services.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import (AlreadyAppliedError, ConcurrencyError, DependencyError,
                                       RequestRejectedError, SlotTakenError)
-from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket
+from chalicelib.domain.model import EarlyClose, Order, SealedCredential, Ticket, TicketSummary
 from chalicelib.services.ports import (Change, OrderRead, SlotWrite, TicketEntry, TicketPage,
                                        TicketQuery)
 
@@ -77,14 +77,15 @@ class DynamoTicketStore:
         ops = [self._put(record, MUST_BE_NEW)]
         ops += [self._slot_op(slot) for slot in change.slots]
         for write in change.tickets:
-            ops.append(self._versioned_put(keys.ticket_item(write.ticket), write.expected_version))
+            ops.append(self._head_write(keys.ticket_item(write.ticket, write.timers_changed),
+                                        write.expected_version))
             ops += [self._put(keys.message_item(write.ticket.id, m)) for m in write.new_messages]
             ops += [self._put(keys.vault_item(write.ticket.id, s, change.recorded_at))
                     for s in write.vault_puts()]
             ops += [{"Delete": {"TableName": self._table,
                                 "Key": keys.to_attrs(keys.vault_key(write.ticket.id, e))}}
                     for e in write.vault_deletes()]
-        ops += [self._versioned_put(keys.order_item(w.order), w.expected_version)
+        ops += [self._head_write(keys.order_item(w.order, w.timers_changed), w.expected_version)
                 for w in change.orders]
         ops += self._summary_updates(w.order for w in change.orders)
         ops += self._digest_updates(change.tickets)
@@ -226,11 +227,25 @@ class DynamoTicketStore:
                                                        change.recorded_at))
         return items
 
-    def _versioned_put(self, item: dict, expected_version: int | None) -> dict:
-        """Optimistic concurrency: create if new, else only over the version we read."""
+    def _head_write(self, item: dict, expected_version: int | None) -> dict:
+        """Optimistic concurrency: create if new, else only over the version we read. An
+        update, not a put, so that a sync cue the item has (GSI2) stays unless `item` sets it."""
         if expected_version is None:
             return self._put(item, MUST_BE_NEW)
-        return self._put(item, VERSION_IS, {":expected": expected_version})
+        kept, gone = {k: v for k, v in item.items() if v is not None}, keys.absent(item)
+        names = {f"#a{n}": k for n, k in enumerate(kept) if k not in ("PK", "SK")}
+        names.update({f"#r{n}": k for n, k in enumerate(gone)})
+        sets = ", ".join(f"#a{n} = :a{n}" for n, k in enumerate(kept) if k not in ("PK", "SK"))
+        removes = ", ".join(f"#r{n}" for n in range(len(gone)))
+        values = {f":a{n}": v for n, (k, v) in enumerate(kept.items()) if k not in ("PK", "SK")}
+        return {"Update": {"TableName": self._table,
+                           "Key": keys.to_attrs({"PK": item["PK"], "SK": item["SK"]}),
+                           "UpdateExpression": f"SET {sets}" + (f" REMOVE {removes}" if removes else ""),
+                           "ConditionExpression": "#v = :expected",
+                           "ExpressionAttributeNames": {**names, "#v": "version"},
+                           "ExpressionAttributeValues": keys.to_attrs({**values,
+                                                                       ":expected": expected_version}),
+                           "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}
 
     def _put(self, item: dict, condition: str | None = None, values: dict | None = None) -> dict:
         put = {"TableName": self._table, "Item": keys.to_attrs(item)}
@@ -269,7 +284,7 @@ class DynamoTicketStore:
 
     @staticmethod
     def _condition_failure(operation: dict, old_attrs: dict | None) -> Exception:
-        body = operation.get("Put") or operation.get("Delete")
+        body = operation.get("Put") or operation.get("Update") or operation.get("Delete")
         pk = (body.get("Item") or body.get("Key"))["PK"]["S"]
         old = keys.from_attrs(old_attrs) if old_attrs else None
         if pk.startswith("DELIVERY#") and old:
@@ -298,25 +313,26 @@ class DynamoTicketStore:
             if len(found) > query.limit or "LastEvaluatedKey" not in page:
                 break
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        items = [keys.listed_ticket_from_item(i) for i in found[: query.limit]]
+        items = [keys.ticket_summary_from_item(i) for i in found[: query.limit]]
         cursor = None
         if len(found) > query.limit:
             cursor = encode_cursor({"o": items[-1].opened_at.isoformat(), "i": items[-1].id})
         return TicketPage(items=items, next_cursor=cursor)
 
-    def open_tickets(self, seller_id: str, limit: int) -> list[Ticket]:
+    def open_tickets(self, seller_id: str, limit: int) -> list[TicketSummary]:
         items = self._query_up_to(limit, IndexName=keys.GSI3, KeyConditionExpression="GSI3PK = :pk",
                                   ExpressionAttributeValues=keys.to_attrs(
                                       {":pk": keys.open_gsi_pk(seller_id)}))
-        return [keys.listed_ticket_from_item(i) for i in items]
+        return [keys.ticket_summary_from_item(i) for i in items]
 
-    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int) -> list[Ticket]:
+    def tickets_opened_since(self, seller_id: str, since: datetime, limit: int
+                             ) -> list[TicketSummary]:
         items = self._query_up_to(
             limit, IndexName=keys.GSI1, ScanIndexForward=False,
             KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :low",
             ExpressionAttributeValues=keys.to_attrs({":pk": keys.seller_gsi_pk(seller_id),
                                                      ":low": keys.utc_iso(since)}))
-        return [keys.listed_ticket_from_item(i) for i in items]
+        return [keys.ticket_summary_from_item(i) for i in items]
 
     def seller_orders(self, seller_id: str, active_since: datetime, limit: int) -> list[Order]:
         items = self._query_up_to(
