@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.events import TimerFired
-from chalicelib.domain.model import parse_order_subject, ticket_id_for
+from chalicelib.domain.model import ticket_id_for
+from chalicelib.services.subjects import OrderRef, subject_of
 from tests.builders import T0
 from tests.streams import settle_for
 
@@ -86,8 +87,9 @@ def run(scale) -> dict:
                 fired = TimerFired(payload["subject_id"], payload["kind"], payload["version"],
                                    datetime.fromisoformat(payload["due_at"]))
                 services.clock.set(max(services.clock.now(), fired.due_at))
-                order = parse_order_subject(fired.subject_id)
-                marketplace = order[0] if order else profile_of[fired.subject_id]
+                subject = subject_of(fired.subject_id)
+                marketplace = (subject.marketplace if isinstance(subject, OrderRef)
+                               else profile_of[fired.subject_id])
                 kind = "duplicate_refund" if fired.kind.startswith("duplicate_refund") else fired.kind
                 measured(f"timer {kind}", marketplace, lambda: services.timers.fire(fired))
                 if shadow.live.get(name) == entry:

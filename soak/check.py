@@ -16,7 +16,8 @@ import json
 from collections import Counter
 from dataclasses import replace
 
-from chalicelib.domain.model import parse_order_subject
+from chalicelib.domain.model import Ticket
+from chalicelib.services.subjects import load_subject
 
 from .workload import Event
 
@@ -29,14 +30,11 @@ def final_state(env, events: list[Event]) -> dict:
     """Every ticket and order the workload touched, read without faults; messages in sent order."""
     state = {}
     for subject in sorted({e.subject for e in events}):
-        order = parse_order_subject(subject)
-        if order:
-            found = env.store.load_order(*order)
-            state[subject] = found
-        else:
-            found = env.store.load_ticket(subject)
-            state[subject] = found and replace(found, messages=tuple(
+        found = load_subject(env.store, subject)
+        if isinstance(found, Ticket):
+            found = replace(found, messages=tuple(
                 sorted(found.messages, key=lambda m: (m.sent_at, m.message_id))))
+        state[subject] = found
     return state
 
 

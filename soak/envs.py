@@ -15,7 +15,8 @@ from chalicelib.adapters.memory import InMemoryTenants, InMemoryTicketStore
 from chalicelib.adapters.memory_timers import InMemoryTimers
 from chalicelib.domain.errors import DependencyError
 from chalicelib.domain.events import TimerFired
-from chalicelib.domain.model import Marketplace, Seller, parse_order_subject
+from chalicelib.domain.model import Marketplace, Seller
+from chalicelib.services.subjects import load_subject
 from chalicelib.services.clock import FixedClock
 from chalicelib.services.ports import TicketQuery
 from chalicelib.settings import Settings
@@ -79,8 +80,7 @@ class BaseEnv:
         for r in self.pending():
             scheduled.setdefault(r.subject_id, set()).add((r.subject_id, r.kind, r.version, r.due_at))
         for subject in sorted(set(scheduled) | self.timed):
-            order = parse_order_subject(subject)
-            item = self.store.load_order(*order) if order else self.store.load_ticket(subject)
+            item = load_subject(self.store, subject)
             wanted = {(subject, t.kind, t.version, t.due_at) for t in (item.timers if item else ())}
             if subject not in cued:
                 self.off_schedule["missing"] |= wanted - scheduled.get(subject, set())

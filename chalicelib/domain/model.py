@@ -311,14 +311,3 @@ def order_subject(marketplace: str, seller_id: str, order_id: str) -> str:
     """`order:<mp>:<len(seller)>:<seller>:<order>`: ids are free text, the length keeps it unambiguous."""
     return f"order:{marketplace}:{len(seller_id)}:{seller_id}:{order_id}"
 
-
-def parse_order_subject(subject_id: str) -> tuple[str, str, str] | None:
-    """(marketplace, seller, order id), or None for a ticket id or a subject of another format
-    (a schedule set before orders had sellers: its firing then finds nothing, a stale no-op)."""
-    if not subject_id.startswith("order:"):
-        return None
-    marketplace, _, rest = subject_id[len("order:"):].partition(":")
-    length, _, rest = rest.partition(":")
-    if not length.isdigit() or len(rest) <= int(length) or rest[int(length)] != ":":
-        return None
-    return marketplace, rest[:int(length)], rest[int(length) + 1:]

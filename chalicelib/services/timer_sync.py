@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from chalicelib.domain.errors import DependencyError
-from chalicelib.domain.model import Timer, parse_order_subject
+from chalicelib.domain.model import Timer
 
 from .ports import TicketStore, TimerRequest, TimerScheduler
+from .subjects import load_subject
 
 logger = logging.getLogger("ticketwarden.timers")
 
@@ -113,5 +114,4 @@ class TimerSync:
         return {"repaired": repaired, "failed": failed}
 
     def _load(self, subject_id: str):
-        order = parse_order_subject(subject_id)
-        return self.store.load_order(*order) if order else self.store.load_ticket(subject_id)
+        return load_subject(self.store, subject_id)

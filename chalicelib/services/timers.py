@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from chalicelib.domain.events import Delivery, TimerFired
-from chalicelib.domain.model import parse_order_subject
 from chalicelib.domain.outbound import RETRY_KIND
 from chalicelib.policy.expiry import decide_timer
 from chalicelib.policy.orders import decide_order_timer
@@ -18,6 +17,7 @@ from .commit import Outcome, commit_decided
 from .loaders import Loader
 from .notices import Cause
 from .ports import Change, Clock, TicketStore
+from .subjects import OrderRef, TicketRef, subject_of
 
 TIMER_SOURCE = "_timer"  # where a firing's delivery record lives, beside the marketplaces'
 
@@ -41,15 +41,15 @@ class TimerHandlers:
 
     def _decide(self, delivery: Delivery, event: TimerFired, now) -> Change:
         cause = Cause("timer", event.kind)
-        order = parse_order_subject(event.subject_id)
-        if order:
-            marketplace, seller_id, order_id = order
-            facts = self.loader.order(marketplace, order_id, seller_id=seller_id)
-            effects = decide_order_timer(facts, event.kind, event.version)
-            return assemble(delivery, effects, facts.profile, now, cause=cause)
-        ticket, profile = self.loader.ticket(event.subject_id)
-        effects = decide_timer(profile, ticket, event.kind, event.version, now)
-        return assemble(delivery, effects, profile, now, cause=cause)
+        match subject_of(event.subject_id):
+            case OrderRef(marketplace, seller_id, order_id):
+                facts = self.loader.order(marketplace, order_id, seller_id=seller_id)
+                effects = decide_order_timer(facts, event.kind, event.version)
+                return assemble(delivery, effects, facts.profile, now, cause=cause)
+            case TicketRef(ticket_id):
+                ticket, profile = self.loader.ticket(ticket_id)
+                effects = decide_timer(profile, ticket, event.kind, event.version, now)
+                return assemble(delivery, effects, profile, now, cause=cause)
 
 
 def _delivery(event: TimerFired) -> Delivery:

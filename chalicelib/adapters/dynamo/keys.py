@@ -39,10 +39,11 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from chalicelib.domain.decisions import Decision
 from chalicelib.services.ports import TicketEntry
+from chalicelib.services.subjects import OrderRef, TicketRef, subject_of
 from chalicelib.services.timer_sync import TimersChanged
 from chalicelib.domain.model import (Author, ClockState, EarlyClose, Marketplace, Message, Order,
                                      Payment, Refund, SealedCredential, Seller, SlaClock, Ticket,
-                                     TicketStatus, TicketSummary, Timer, VaultRef, parse_order_subject)
+                                     TicketStatus, TicketSummary, Timer, VaultRef)
 
 GSI1 = "GSI1"
 GSI2 = "GSI2"  # sparse: tickets whose schedules may not match their timers yet
@@ -61,8 +62,11 @@ def ticket_key(ticket_id: str) -> dict:
 
 def subject_key(subject_id: str) -> dict:
     """A timer's subject: an order (`order:<mp>:<id>`) or a ticket id."""
-    order = parse_order_subject(subject_id)
-    return order_key(*order) if order else ticket_key(subject_id)
+    match subject_of(subject_id):
+        case OrderRef(marketplace, seller_id, order_id):
+            return order_key(marketplace, seller_id, order_id)
+        case TicketRef(ticket_id):
+            return ticket_key(ticket_id)
 
 
 def delivery_key(marketplace: str, webhook_id: str) -> dict:
