@@ -190,21 +190,26 @@ def _clock(raw: dict) -> SlaClock:
                     reminded=bool(raw.get("reminded")))
 
 
-def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
-    return Ticket(
+def _head_fields(item: dict) -> dict:
+    """What a ticket and its list summary both read from the head."""
+    return dict(
         id=item["id"], marketplace=item["marketplace"], thread_id=item["thread_id"],
         seller_id=item["seller_id"], product_id=item["product_id"],
         customer_id=item["customer_id"], status=TicketStatus(item["status"]),
         opened_at=_dt(item["opened_at"]), version=int(item["version"]),
         closed_at=_dt(item.get("closed_at")), close_reason=item.get("close_reason"),
-        linked_to=item.get("linked_to"), shop_url=item.get("shop_url"), messages=messages,
-        holds_slot=bool(item.get("holds_slot", False)),
-        decisions=tuple(Decision.from_dict(d) for d in json.loads(item.get("decisions", "[]"))),
-        timers=_timers(item.get("timers")),
+        linked_to=item.get("linked_to"), timers=_timers(item.get("timers")),
         sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))),
-        vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))),
         credentials_shared=int(item.get("credentials_shared", 0)),
         credentials_not_kept=int(item.get("credentials_not_kept", 0)))
+
+
+def ticket_from_item(item: dict, messages: tuple[Message, ...] = ()) -> Ticket:
+    return Ticket(
+        **_head_fields(item), shop_url=item.get("shop_url"), messages=messages,
+        holds_slot=bool(item.get("holds_slot", False)),
+        decisions=tuple(Decision.from_dict(d) for d in json.loads(item.get("decisions", "[]"))),
+        vault=tuple(VaultRef(*v) for v in json.loads(item.get("vault", "[]"))))
 
 
 def timers_changed_from_images(new: dict, old: dict | None) -> TimersChanged | None:
@@ -226,17 +231,8 @@ def _timers(raw: str | None) -> tuple[Timer, ...]:
 
 def ticket_summary_from_item(item: dict) -> TicketSummary:
     """A ticket head as a list reads it: no messages, decisions or vault entries."""
-    return TicketSummary(
-        id=item["id"], marketplace=item["marketplace"], thread_id=item["thread_id"],
-        seller_id=item["seller_id"], product_id=item["product_id"],
-        customer_id=item["customer_id"], status=TicketStatus(item["status"]),
-        opened_at=_dt(item["opened_at"]), version=int(item["version"]),
-        closed_at=_dt(item.get("closed_at")), close_reason=item.get("close_reason"),
-        linked_to=item.get("linked_to"), message_count=int(item.get("message_count", 0)),
-        credentials_shared=int(item.get("credentials_shared", 0)),
-        credentials_not_kept=int(item.get("credentials_not_kept", 0)),
-        holds_credentials=item.get("vault", "[]") != "[]", timers=_timers(item.get("timers")),
-        sla=tuple(_clock(c) for c in json.loads(item.get("sla", "[]"))))
+    return TicketSummary(**_head_fields(item), message_count=int(item.get("message_count", 0)),
+                         holds_credentials=item.get("vault", "[]") != "[]")
 
 
 VAULT_RETENTION = timedelta(days=30)
